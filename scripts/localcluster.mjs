@@ -1,0 +1,135 @@
+// Build (cached) and start the local Kubernetes control plane in test/localcluster.
+// Plain ESM with no dependencies: used by the vitest global setup, `npm run cluster`, the demo and
+// the benchmarks. See test/localcluster/README.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const moduleDir = join(root, 'test', 'localcluster');
+export const binDir = join(moduleDir, 'bin');
+const hashFile = join(binDir, '.source-hash');
+const binaries = ['localcluster', 'kubectl'];
+
+/** Path of a built binary: `localcluster` or `kubectl`. */
+export function binaryPath(name) {
+  return join(binDir, name);
+}
+
+function goFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'bin') out.push(...goFiles(full));
+    else if (entry.isFile() && entry.name.endsWith('.go')) out.push(full);
+  }
+  return out;
+}
+
+/** Hash of go.mod, go.sum and every *.go file (path and content), plus the Go version. */
+export function sourceHash(goVersion) {
+  const hash = createHash('sha256').update(goVersion);
+  const files = [join(moduleDir, 'go.mod'), join(moduleDir, 'go.sum'), ...goFiles(moduleDir).sort()];
+  for (const file of files) {
+    hash.update(relative(moduleDir, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** The Kubernetes release pinned in go.mod, stamped into the binaries like hack/lib/version.sh does. */
+function kubeVersion() {
+  const match = /^\s*k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)/m.exec(readFileSync(join(moduleDir, 'go.mod'), 'utf8'));
+  return match?.[1] ?? 'v0.0.0';
+}
+
+function ldflags() {
+  const v = kubeVersion();
+  const [major, minor] = v.slice(1).split('.');
+  const stamp = (pkg) =>
+    [`-X ${pkg}.gitVersion=${v}`, `-X ${pkg}.gitMajor=${major}`, `-X ${pkg}.gitMinor=${minor}`, `-X ${pkg}.gitTreeState=clean`];
+  return ['-s', '-w', ...stamp('k8s.io/component-base/version'), ...stamp('k8s.io/client-go/pkg/version')].join(' ');
+}
+
+function goVersion() {
+  const result = spawnSync('go', ['version'], { encoding: 'utf8', env: goEnv() });
+  if (result.error || result.status !== 0) {
+    throw new Error(
+      'Go is needed to build the local control plane (test/localcluster), but `go version` failed' +
+        (result.error ? `: ${result.error.message}` : '') +
+        '. Install Go >= 1.26 from https://go.dev/dl/ (or your package manager) and make sure `go` is on PATH.',
+    );
+  }
+  return result.stdout.trim();
+}
+
+// GOTOOLCHAIN=local: never download another toolchain. CGO_ENABLED=0 with -trimpath matches the
+// flags of every other build of this module, so they share one build cache.
+function goEnv() {
+  return { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
+}
+
+/**
+ * Build test/localcluster/bin/{localcluster,kubectl} unless the stored source hash matches.
+ * A cold build takes minutes (it compiles kube-apiserver); later builds reuse Go's build cache.
+ * @param {{ log?: (msg: string) => void }} [options]
+ * @returns {{ built: boolean, binDir: string }}
+ */
+export function ensureBuilt({ log = (msg) => process.stderr.write(`${msg}\n`) } = {}) {
+  const hash = sourceHash(goVersion());
+  const present = binaries.every((b) => existsSync(binaryPath(b)));
+  if (present && existsSync(hashFile) && readFileSync(hashFile, 'utf8').trim() === hash) {
+    return { built: false, binDir };
+  }
+  mkdirSync(binDir, { recursive: true });
+  log('localcluster: building test/localcluster (first build compiles Kubernetes: several minutes)…');
+  const started = Date.now();
+  const result = spawnSync(
+    'go',
+    ['build', '-trimpath', '-ldflags', ldflags(), '-o', binDir + '/', './cmd/localcluster', './cmd/kubectl'],
+    { cwd: moduleDir, env: goEnv(), stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (result.status !== 0) {
+    throw new Error(`go build in ${moduleDir} failed (exit ${result.status ?? result.signal})`);
+  }
+  writeFileSync(hashFile, `${hash}\n`);
+  log(`localcluster: built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return { built: true, binDir };
+}
+
+/**
+ * Start the control plane and resolve once it printed its READY line.
+ * @param {{ kubeconfigPath: string, extraArgs?: string[], timeoutMs?: number, stderr?: 'inherit' | 'ignore' | 'pipe' }} options
+ * @returns {Promise<{ server: string, kubeconfigPath: string, pid: number, stop: () => Promise<void> }>}
+ */
+export function startCluster({ kubeconfigPath, extraArgs = [], timeoutMs = 180_000, stderr = 'inherit' }) {
+  // --exit-with-stdin: the cluster stops when this process dies without calling stop(), because
+  // the kernel closes the stdin pipe we hold.
+  const args = ['--kubeconfig', kubeconfigPath, '--exit-with-stdin', ...extraArgs];
+  const child = spawn(binaryPath('localcluster'), args, { stdio: ['pipe', 'pipe', stderr] });
+  const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolvePromise, reject) => {
+    const fail = (err) => {
+      clearTimeout(timer);
+      void stop().finally(() => reject(err));
+    };
+    const timer = setTimeout(() => fail(new Error(`localcluster did not print READY within ${timeoutMs} ms`)), timeoutMs);
+    child.once('error', fail);
+    void exited.then(({ code, signal }) => fail(new Error(`localcluster exited before READY (code ${code}, signal ${signal})`)));
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      if (!line.startsWith('READY ')) return;
+      clearTimeout(timer);
+      const ready = JSON.parse(line.slice('READY '.length));
+      resolvePromise({ server: ready.server, kubeconfigPath: ready.kubeconfig, pid: child.pid, stop });
+    });
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * The Azure DevOps names of the core's inputs, outputs and state: the ONE place where task.json's
+ * camelCase names meet the core's kebab-case names (src/core/names.ts). Azure DevOps input names
+ * must match ^[A-Za-z][A-Za-z0-9]*$ (task-lib tasks.schema.json) and variable names are letters,
+ * digits, '.' and '_', so neither can use the GitHub names as they are.
+ * test/unit/azure-devops-task-json.test.ts checks task.json against these tables and DEFAULTS.
+ */
+import { Input, Output, State, type InputName, type OutputName, type StateName } from '../core/names.js';
+
+/** The task's own inputs that choose and describe the cluster connection (no core counterpart). */
+export const TaskInput = {
+  connectionType: 'connectionType',
+  azureSubscription: 'azureSubscription',
+  kubernetesServiceConnection: 'kubernetesServiceConnection',
+} as const;
+
+/** Values of the connectionType pickList, as the Kubernetes tasks (KubernetesManifest@1) spell them. */
+export const ConnectionType = {
+  azureResourceManager: 'azureResourceManager',
+  kubernetesServiceConnection: 'kubernetesServiceConnection',
+} as const;
+export type ConnectionTypeName = (typeof ConnectionType)[keyof typeof ConnectionType];
+
+/**
+ * Core inputs the task takes as inputs of its own. The Azure identity (client, tenant,
+ * subscription, cloud) and the kubeconfig come from the service connection instead; the
+ * federated token's audience is fixed by Azure DevOps (api://AzureADTokenExchange).
+ * Resource group, cluster and admin use the names of the Kubernetes@1 task.
+ */
+export const TASK_INPUT = {
+  [Input.job]: 'job',
+  [Input.cronjob]: 'cronJob',
+  [Input.namespace]: 'namespace',
+  [Input.params]: 'params',
+  [Input.allowNewParams]: 'allowNewParams',
+  [Input.timeout]: 'timeout',
+  [Input.image]: 'image',
+  [Input.wait]: 'wait',
+  [Input.followLogs]: 'followLogs',
+  [Input.dryRun]: 'dryRun',
+  [Input.fallbackImage]: 'fallbackImage',
+  [Input.fallbackCommand]: 'fallbackCommand',
+  [Input.fallbackArgs]: 'fallbackArgs',
+  [Input.ttlSecondsAfterFinished]: 'ttlSecondsAfterFinished',
+  [Input.imagePullGracePeriod]: 'imagePullGracePeriod',
+  [Input.maxLogStreams]: 'maxLogStreams',
+  [Input.resourceGroup]: 'azureResourceGroup',
+  [Input.clusterName]: 'kubernetesCluster',
+  [Input.admin]: 'useClusterAdmin',
+} as const satisfies Partial<Record<InputName, string>>;
+export type TaskInputName = (typeof TASK_INPUT)[keyof typeof TASK_INPUT];
+
+/** Core inputs that only mean something with an Azure Resource Manager connection (task.json visibleRule). */
+export const AZURE_ONLY_INPUTS: readonly InputName[] = [Input.resourceGroup, Input.clusterName, Input.admin];
+
+/** Core inputs derived from the service connection, and where each comes from (for messages). */
+export const FROM_SERVICE_CONNECTION = {
+  [Input.clientId]: `the '${TaskInput.azureSubscription}' service connection's service principal id`,
+  [Input.tenantId]: `the '${TaskInput.azureSubscription}' service connection's tenant id`,
+  [Input.subscriptionId]: `the '${TaskInput.azureSubscription}' service connection's subscription id`,
+  [Input.azureEnvironment]: `the '${TaskInput.azureSubscription}' service connection's environment`,
+  [Input.audience]: 'the Azure DevOps OIDC token audience',
+  [Input.kubeconfig]: `the '${TaskInput.kubernetesServiceConnection}' service connection's kubeconfig`,
+} as const satisfies Partial<Record<InputName, string>>;
+
+/** Output variables (isOutput=true): read downstream as $(<step name>.<variable>). Discovery's `jobs` is GitHub-only. */
+export const TASK_OUTPUT = {
+  [Output.runId]: 'runId',
+  [Output.status]: 'status',
+  [Output.reason]: 'reason',
+  [Output.succeeded]: 'succeeded',
+  [Output.failed]: 'failed',
+  [Output.startTime]: 'startTime',
+  [Output.completionTime]: 'completionTime',
+  [Output.durationSeconds]: 'durationSeconds',
+  [Output.exitCode]: 'exitCode',
+  [Output.result]: 'result',
+  [Output.monitorUrl]: 'monitorUrl',
+} as const satisfies Partial<Record<OutputName, string>>;
+
+/** Task variables (task.settaskvariable) carried from the main step to the post-job step. */
+export const TASK_STATE = {
+  [State.namespace]: 'polysyncJobNamespace',
+  [State.name]: 'polysyncJobName',
+  [State.uid]: 'polysyncJobUid',
+  [State.finished]: 'polysyncJobFinished',
+} as const satisfies Record<StateName, string>;
+
+/** The task.json name of a core input, or undefined when the service connection supplies it. */
+export function taskInputName(name: InputName): TaskInputName | undefined {
+  return (TASK_INPUT as Partial<Record<InputName, TaskInputName>>)[name];
+}
+
+/** The output variable for a core output; unknown names pass through unchanged. */
+export function taskOutputName(name: string): string {
+  return (TASK_OUTPUT as Record<string, string>)[name] ?? name;
+}
+
+/** The task variable for a core state name; unknown names pass through unchanged. */
+export function taskStateName(name: string): string {
+  return (TASK_STATE as Record<string, string>)[name] ?? name;
+}

@@ -1,0 +1,71 @@
+/**
+ * Signs in to AKS the way AKS users do, with nothing on the runner but this action:
+ * platform OIDC token → Entra ID (workload identity federation) → ARM token → list cluster credentials
+ * → a KubeConfig whose Entra user fetches a fresh AKS token on every request. Used by the main step and,
+ * identically, by the post step that cancels the Job.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { monitorUrl as portalMonitorUrl } from '../core/monitor-url.js';
+import type { AzureConnection } from '../core/settings.js';
+import { listClusterKubeconfig } from './aks-credentials.js';
+import { createFederatedCredential } from './credential.js';
+import { azureEndpoints, type EndpointOverrides } from './environments.js';
+import type { FederatedTokenSource, Mask } from './federated-token.js';
+import { buildAksKubeConfig } from './kubeconfig.js';
+
+export type { FederatedTokenSource, Mask } from './federated-token.js';
+export { endpointOverridesFromEnv, ENDPOINT_ENV, type EndpointOverrides } from './environments.js';
+
+export interface SignInOptions {
+  /** Explicit authority host / ARM endpoint (tests; see environments.ts ENDPOINT_ENV). */
+  readonly endpoints?: EndpointOverrides;
+  /**
+   * A CA (PEM) trusted for Entra ID and ARM in addition to the default store. For in-process tests
+   * against the fakes: NODE_EXTRA_CA_CERTS is only read at process start. The API server's CA always
+   * comes from the kubeconfig (certificate-authority-data).
+   */
+  readonly extraCaPem?: string;
+}
+
+export interface AksSignIn {
+  readonly kubeConfig: KubeConfig;
+  /** Seed 000's portal link (Workloads blade) in the connection's cloud. */
+  readonly monitorUrl: string;
+}
+
+/**
+ * Signs in and returns the KubeConfig. Errors are AuthError with what to fix (AADSTS codes, ARM
+ * CloudErrors). For an Entra cluster one AKS token is fetched here, so a refusal for the cluster's
+ * resource surfaces at sign-in rather than on the first Kubernetes call.
+ */
+export async function signInToAks(
+  conn: AzureConnection,
+  tokenSource: FederatedTokenSource,
+  mask: Mask,
+  options: SignInOptions = {},
+): Promise<AksSignIn> {
+  const endpoints = azureEndpoints(conn.environment, options.endpoints);
+  const tls = options.extraCaPem === undefined ? {} : { extraCaPem: options.extraCaPem };
+  const accessToken = createFederatedCredential({
+    tenantId: conn.tenantId,
+    clientId: conn.clientId,
+    audience: conn.audience,
+    authorityHost: endpoints.authorityHost,
+    environment: conn.environment,
+    tokenSource,
+    mask,
+    ...tls,
+  });
+
+  const armToken = await accessToken(endpoints.resourceManagerScope);
+  const yaml = await listClusterKubeconfig(conn, {
+    resourceManager: endpoints.resourceManager,
+    accessToken: armToken,
+    caller: { clientId: conn.clientId },
+    ...tls,
+  });
+  const { kubeConfig, user } = buildAksKubeConfig(yaml, accessToken, mask);
+  if (user.kind === 'entra') await accessToken(`${user.serverId}/.default`);
+
+  return { kubeConfig, monitorUrl: portalMonitorUrl(conn) ?? '' };
+}

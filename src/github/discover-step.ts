@@ -1,0 +1,28 @@
+/** The discovery action: list runnable Jobs and CronJobs with their parameters. */
+import * as core from '@actions/core';
+import { connect } from '../connect.js';
+import { discoveryEntries, renderDiscoveryTable } from '../core/discovery.js';
+import { toError } from '../core/errors.js';
+import { Output } from '../core/names.js';
+import { parseConnectionSettings } from '../core/parse-settings.js';
+import { KubeJobCluster } from '../kubernetes/job-cluster.js';
+import { discoverSources } from '../run/discover.js';
+import { systemClock } from '../system-clock.js';
+import { GitHubReporter, readInput } from './reporter.js';
+
+export async function discoverStep(): Promise<void> {
+  const reporter = new GitHubReporter();
+  try {
+    const settings = parseConnectionSettings(readInput);
+    const mask = (s: string): void => reporter.setSecret(s);
+    const { kubeConfig } = await connect(settings, (audience: string) => core.getIDToken(audience), mask, process.env);
+    const cluster = new KubeJobCluster(kubeConfig, systemClock, reporter);
+    const { jobs, cronJobs } = await discoverSources(cluster, settings.namespace);
+    const entries = discoveryEntries(jobs, cronJobs);
+    reporter.info(`Found ${jobs.length} Job(s) and ${cronJobs.length} CronJob(s) in namespace ${settings.namespace}.`);
+    reporter.setOutput(Output.jobs, JSON.stringify(entries));
+    await reporter.writeSummary(`## Jobs in \`${settings.namespace}\`\n\n${renderDiscoveryTable(entries, settings.namespace)}`);
+  } catch (thrown) {
+    core.setFailed(toError(thrown).message);
+  }
+}

@@ -1,0 +1,34 @@
+/** The action's post step (post-if: always()): clean up an unfinished Job. It never fails the workflow. */
+import * as core from '@actions/core';
+import { connect } from '../connect.js';
+import { toError } from '../core/errors.js';
+import { State } from '../core/names.js';
+import { parseConnectionSettings } from '../core/parse-settings.js';
+import { KubeJobCluster } from '../kubernetes/job-cluster.js';
+import { cleanupJob } from '../run/cleanup.js';
+import { systemClock } from '../system-clock.js';
+import { GitHubReporter, readInput } from './reporter.js';
+
+export async function postStep(): Promise<void> {
+  const reporter = new GitHubReporter();
+  try {
+    const saved = {
+      namespace: core.getState(State.namespace),
+      name: core.getState(State.name),
+      uid: core.getState(State.uid),
+      finished: core.getState(State.finished) === 'true',
+    };
+    await cleanupJob(
+      saved,
+      async () => {
+        const settings = parseConnectionSettings(readInput);
+        const mask = (s: string): void => reporter.setSecret(s);
+        const { kubeConfig } = await connect(settings, (audience: string) => core.getIDToken(audience), mask, process.env);
+        return new KubeJobCluster(kubeConfig, systemClock, reporter);
+      },
+      reporter,
+    );
+  } catch (thrown) {
+    core.warning(`Cleanup could not complete: ${toError(thrown).message}`, { title: 'Post step' });
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The post step's work: delete the Job only if the main step created it and did not see it finish.
+ * A finished Job is never deleted (its TTL cleans it up); 404 means nothing to do.
+ */
+import { jobPath } from '../core/errors.js';
+import type { JobCluster, Reporter } from '../core/ports.js';
+import { decodeStatus, TERMINAL_STATUSES } from '../core/status.js';
+
+export interface SavedRun {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly finished: boolean;
+}
+
+export type CleanupResult = 'no-job' | 'finished' | 'gone' | 'deleted';
+
+/** `connectCluster` is called only when there is a Job to check, so a run that created none signs in to nothing. */
+export async function cleanupJob(saved: SavedRun, connectCluster: () => Promise<JobCluster>, reporter: Reporter): Promise<CleanupResult> {
+  if (!saved.name) {
+    reporter.debug('No Job was created by the main step: nothing to clean up.');
+    return 'no-job';
+  }
+  const path = jobPath(saved.namespace, saved.name);
+  if (saved.finished) {
+    reporter.info(`${path} finished while the main step watched it: nothing to clean up.`);
+    return 'finished';
+  }
+  const cluster = await connectCluster();
+  const job = await cluster.readJob(saved.namespace, saved.name);
+  if (!job || (saved.uid && job.metadata?.uid !== saved.uid)) {
+    reporter.info(`${path} is already gone: nothing to clean up.`);
+    return 'gone';
+  }
+  const status = decodeStatus(job);
+  if (TERMINAL_STATUSES.has(status)) {
+    reporter.info(`${path} already finished (${status}): left in place for its TTL.`);
+    return 'finished';
+  }
+  const result = await cluster.deleteJob(saved.namespace, saved.name, saved.uid || undefined);
+  if (result === 'not-found') {
+    reporter.info(`${path} is already gone: nothing to clean up.`);
+    return 'gone';
+  }
+  reporter.warning(`Deleted ${path} (${status}): the main step ended before the Job finished.`, 'Unfinished Job deleted');
+  return 'deleted';
+}

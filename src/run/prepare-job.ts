@@ -1,0 +1,45 @@
+/** Phase 1: read the source (Job, CronJob, or seed 000's fallback) and build the Job to create. */
+import type { V1Job } from '@kubernetes/client-node';
+import { jobFromCronJob, jobFromFallback, jobFromJob, cloneWarnings, cronJobNotice, type CloneOptions } from '../core/clone.js';
+import { cronJobPath, jobPath, SourceError } from '../core/errors.js';
+import { Input } from '../core/names.js';
+import type { RunSettings } from '../core/settings.js';
+import type { RunDeps } from './run-job.js';
+
+export async function prepareJob(settings: RunSettings, deps: RunDeps): Promise<V1Job> {
+  const { cluster, reporter } = deps;
+  const { namespace, source } = settings;
+  const opts: CloneOptions = { settings, context: deps.context, random: deps.random };
+  let job: V1Job;
+  if (source.kind === 'CronJob') {
+    const cron = await cluster.readCronJob(namespace, source.name);
+    if (!cron) {
+      throw new SourceError(
+        cronJobPath(namespace, source.name),
+        `CronJob ${cronJobPath(namespace, source.name)} was not found. Check input '${Input.cronjob}' and input '${Input.namespace}', and that the identity may get cronjobs there.`,
+      );
+    }
+    const notice = cronJobNotice(cron);
+    if (notice) reporter.notice(notice, 'CronJob schedule still active');
+    job = jobFromCronJob(cron, opts);
+  } else {
+    const found = await cluster.readJob(namespace, source.name);
+    if (found) job = jobFromJob(found, opts);
+    else if (settings.fallback) {
+      reporter.warning(
+        `Source Job ${jobPath(namespace, source.name)} was not found; running the fallback (image ${settings.fallback.image}) instead.`,
+        'Source job not found',
+      );
+      job = jobFromFallback(settings.fallback, opts);
+    } else {
+      throw new SourceError(
+        jobPath(namespace, source.name),
+        `Source job not found: ${jobPath(namespace, source.name)} does not exist. Check input '${Input.job}' and input '${Input.namespace}', ` +
+          `or set '${Input.fallbackImage}' (with '${Input.fallbackCommand}' / '${Input.fallbackArgs}') to run a reconstructed Job instead.`,
+      );
+    }
+  }
+  for (const warning of cloneWarnings(job)) reporter.warning(warning, 'Best practice');
+  reporter.info(`Will create ${jobPath(namespace, job.metadata?.name ?? '')} from ${source.kind} ${source.name}.`);
+  return job;
+}

@@ -1,0 +1,175 @@
+/**
+ * The product's main flow against the real local control plane: clone, overlay, submit, follow,
+ * report. Every assertion is about what a user sees: the Job in the cluster, outputs, log, messages.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BatchV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { adminKubeConfig, createTestNamespace } from '../support/cluster.js';
+import { runAction } from '../support/run-action.js';
+import { sourceCronJob, sourceJob } from '../support/sources.js';
+import { Annotation, Label } from '../../src/core/names.js';
+
+let kc: KubeConfig;
+let batch: BatchV1Api;
+let core: CoreV1Api;
+let ns: string;
+
+beforeAll(async () => {
+  kc = adminKubeConfig();
+  batch = kc.makeApiClient(BatchV1Api);
+  core = kc.makeApiClient(CoreV1Api);
+  ns = await createTestNamespace('run');
+});
+
+async function jobsOf(source: string) {
+  const list = await batch.listNamespacedJob({ namespace: ns, labelSelector: `${Label.sourceName}=${source}` });
+  return list.items;
+}
+
+describe('run a CronJob with params', () => {
+  it('clones the jobTemplate, overlays env, follows it to Success and reports the result', async () => {
+    await batch.createNamespacedCronJob({
+      namespace: ns,
+      body: sourceCronJob('nightly-etl', {
+        env: { RUN_DATE: 'yesterday', DRY_RUN: 'true', SIM_TERMINATION_MESSAGE: '{"rows":1234}' },
+      }),
+    });
+    const before = await batch.readNamespacedCronJob({ namespace: ns, name: 'nightly-etl' });
+    const { reporter, error } = await runAction(kc, {
+      cronjob: 'nightly-etl',
+      namespace: ns,
+      params: '{"RUN_DATE":"2026-11-21","DRY_RUN":false}',
+    });
+    expect(error).toBeUndefined();
+    const o = reporter.outputs;
+    expect(o.status).toBe('Success');
+    expect(o.result).toBe('{"rows":1234}');
+    expect(o.succeeded).toBe('1');
+    expect(o['run-id']).toMatch(/^nightly-etl-[a-z0-9]{5}$/);
+    // The pod simulator logs its env: the overlay reached the container.
+    expect(reporter.lines).toContain('RUN_DATE=2026-11-21');
+    expect(reporter.lines).toContain('DRY_RUN=false');
+
+    const [job] = await jobsOf('nightly-etl');
+    expect(job?.metadata?.name).toBe(o['run-id']);
+    expect(job?.metadata?.annotations?.[Annotation.cronjobInstantiate]).toBe('manual');
+    expect(job?.metadata?.annotations?.[Annotation.runId]).toBe('1001');
+    expect(job?.metadata?.ownerReferences).toEqual([
+      { apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly-etl', uid: before.metadata?.uid, controller: true },
+    ]);
+    const after = await batch.readNamespacedCronJob({ namespace: ns, name: 'nightly-etl' });
+    // Only the CronJob controller's status bookkeeping changed (status.active), never the spec.
+    expect(after.metadata?.generation).toBe(before.metadata?.generation);
+    expect(after.spec).toEqual(before.spec);
+    expect(reporter.summary).toContain(o['run-id']);
+    expect(reporter.summary).toContain('Success');
+  });
+
+  it('still reports Success when successfulJobsHistoryLimit: 0 makes the CronJob controller delete the run at once', async () => {
+    await batch.createNamespacedCronJob({ namespace: ns, body: sourceCronJob('no-history', { successfulJobsHistoryLimit: 0 }) });
+    const { reporter, error } = await runAction(kc, { cronjob: 'no-history', namespace: ns });
+    expect(error).toBeUndefined();
+    expect(reporter.outputs.status).toBe('Success');
+  });
+
+  it('notices that an unsuspended CronJob keeps firing on its schedule', async () => {
+    await batch.createNamespacedCronJob({ namespace: ns, body: sourceCronJob('live-schedule', { suspend: false }) });
+    const { reporter } = await runAction(kc, { cronjob: 'live-schedule', namespace: ns });
+    expect(reporter.annotations.some((a) => a.level === 'notice' && a.message.includes('keeps firing'))).toBe(true);
+    expect(reporter.outputs.status).toBe('Success');
+  });
+});
+
+describe('run a Job', () => {
+  it('runs a clone of a suspended template Job and leaves the template untouched', async () => {
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('template', { env: { MODE: 'full' } }) });
+    const { reporter, error } = await runAction(kc, { job: 'template', namespace: ns, params: '{"MODE":"incremental"}' });
+    expect(error).toBeUndefined();
+    expect(reporter.outputs.status).toBe('Success');
+    expect(reporter.lines).toContain('MODE=incremental');
+    const template = await batch.readNamespacedJob({ namespace: ns, name: 'template' });
+    expect(template.spec?.suspend).toBe(true);
+    const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: `batch.kubernetes.io/controller-uid=${template.metadata?.uid}` });
+    expect(pods.items).toHaveLength(0);
+  });
+
+  it('overlays a var that had valueFrom: the value replaces valueFrom', async () => {
+    await batch.createNamespacedJob({
+      namespace: ns,
+      body: sourceJob('with-secret', {
+        extraEnv: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+      }),
+    });
+    const { reporter, error } = await runAction(kc, { job: 'with-secret', namespace: ns, params: '{"DB_PASSWORD":"from-the-workflow"}' });
+    expect(error).toBeUndefined();
+    const job = await batch.readNamespacedJob({ namespace: ns, name: reporter.outputs['run-id'] ?? '' });
+    expect(job.spec?.template.spec?.containers[0]?.env).toContainEqual({ name: 'DB_PASSWORD', value: 'from-the-workflow' });
+  });
+
+  it('gives a 60-character source a valid run name of at most 63 characters', async () => {
+    const long = 'a'.repeat(20) + '-migration-' + 'b'.repeat(29);
+    expect(long).toHaveLength(60);
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob(long) });
+    const { reporter, error } = await runAction(kc, { job: long, namespace: ns });
+    expect(error).toBeUndefined();
+    const name = reporter.outputs['run-id'] ?? '';
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(reporter.outputs.status).toBe('Success');
+  });
+
+  it('runs an Indexed Job to Success, with each pod log prefixed by its pod name', async () => {
+    await batch.createNamespacedJob({
+      namespace: ns,
+      body: sourceJob('indexed', { spec: { completionMode: 'Indexed', completions: 3, parallelism: 3 }, env: { SIM_LOG: 'shard done' } }),
+    });
+    const { reporter, error } = await runAction(kc, { job: 'indexed', namespace: ns });
+    expect(error).toBeUndefined();
+    expect(reporter.outputs.status).toBe('Success');
+    expect(reporter.outputs.succeeded).toBe('3');
+    const prefixed = reporter.lines.filter((l) => /^\[indexed-[a-z0-9]{5}-[0-2]-[a-z0-9]{5}\] shard done$/.test(l));
+    expect(prefixed).toHaveLength(3);
+    expect(reporter.lines.some((l) => l.includes('0-2'))).toBe(true); // completed indexes in the progress line
+  });
+
+  it('reconstructs the fallback Job when the source no longer exists', async () => {
+    const { reporter, error } = await runAction(kc, {
+      job: 'deleted-long-ago',
+      namespace: ns,
+      'fallback-image': 'busybox:1.36',
+      'fallback-command': '["sh","-c"]',
+      'fallback-args': '["echo restored"]',
+      params: '{"SIM_TERMINATION_MESSAGE":"restored"}',
+    });
+    expect(error).toBeUndefined();
+    expect(reporter.outputs.status).toBe('Success');
+    expect(reporter.outputs.result).toBe('restored');
+    expect(reporter.annotations.some((a) => a.title === 'Source job not found')).toBe(true);
+  });
+
+  it('validates server-side with dry-run and creates nothing', async () => {
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('dry') });
+    const { reporter, error } = await runAction(kc, { job: 'dry', namespace: ns, 'dry-run': 'true' });
+    expect(error).toBeUndefined();
+    expect(reporter.outputs.status).toBe('DryRun');
+    expect(reporter.text()).toContain('kind: Job');
+    expect(await jobsOf('dry')).toHaveLength(0);
+  });
+
+  it('submits without waiting when wait is false', async () => {
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('fire-and-forget', { env: { SIM_DURATION: '1s' } }) });
+    const { reporter, error } = await runAction(kc, { job: 'fire-and-forget', namespace: ns, wait: 'false' });
+    expect(error).toBeUndefined();
+    expect(reporter.outputs['run-id']).toMatch(/^fire-and-forget-/);
+    expect(await jobsOf('fire-and-forget')).toHaveLength(1);
+  });
+
+  it('sets activeDeadlineSeconds from timeout and the default TTL when the source has none', async () => {
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('deadline-from-timeout') });
+    const { reporter } = await runAction(kc, { job: 'deadline-from-timeout', namespace: ns, timeout: '10m' });
+    const job = await batch.readNamespacedJob({ namespace: ns, name: reporter.outputs['run-id'] ?? '' });
+    expect(job.spec?.activeDeadlineSeconds).toBe(600);
+    expect(job.spec?.ttlSecondsAfterFinished).toBe(86400);
+    expect(job.spec?.suspend).toBe(false);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * An HTTPS proxy in front of the API server that records every request it forwards (the
+ * benchmark's independent request count) and, on request, loses the answer to the first Job
+ * create: the API server creates the Job, the client's connection is dropped without a reply, the
+ * case a retrying client must survive without creating a duplicate.
+ */
+import { createServer, request, type RequestOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { createTestCa } from '../fakes/test-ca.js';
+
+export interface ProxiedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly userAgent: string;
+}
+
+export interface ApiProxy {
+  readonly kubeConfig: KubeConfig;
+  /** The same, as kubeconfig YAML (for the action's `kubeconfig` input). */
+  readonly kubeconfigText: string;
+  /** Every request forwarded, in arrival order. */
+  readonly requests: readonly ProxiedRequest[];
+  /** Job creates the proxy forwarded, including one whose answer it dropped. */
+  readonly jobCreates: number;
+  close(): Promise<void>;
+}
+
+export async function startApiProxy(upstream: KubeConfig, options: { loseFirstJobCreateAnswer?: boolean } = {}): Promise<ApiProxy> {
+  const cluster = upstream.getCurrentCluster();
+  const user = upstream.getCurrentUser();
+  if (!cluster?.caData || !user?.token) throw new Error('the admin kubeconfig must carry CA data and a token');
+  const target = new URL(cluster.server);
+  const ca = createTestCa('api proxy CA');
+  const requests: ProxiedRequest[] = [];
+  const cert = ca.issueServerCertificate();
+  let jobCreates = 0;
+  let dropped = !options.loseFirstJobCreateAnswer;
+  const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+    const isJobCreate = req.method === 'POST' && /\/apis\/batch\/v1\/namespaces\/[^/]+\/jobs(\?|$)/.test(req.url ?? '');
+    if (isJobCreate) jobCreates++;
+    requests.push({ method: req.method ?? '', path: req.url ?? '', userAgent: String(req.headers['user-agent'] ?? '') });
+    const options: RequestOptions = {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: target.host },
+      ca: Buffer.from(cluster.caData ?? '', 'base64'),
+    };
+    const upstreamReq = request(options, (upstreamRes) => {
+      if (isJobCreate && !dropped) {
+        dropped = true;
+        upstreamRes.resume();
+        upstreamRes.on('end', () => req.socket.destroy()); // created upstream; the client never hears of it
+        return;
+      }
+      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+      upstreamRes.pipe(res);
+    });
+    upstreamReq.on('error', () => req.socket.destroy());
+    req.pipe(upstreamReq);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'proxy', server: `https://127.0.0.1:${port}`, caData: Buffer.from(ca.certPem).toString('base64'), skipTLSVerify: false }],
+    users: [{ name: 'admin', token: user.token }],
+    contexts: [{ name: 'proxy', cluster: 'proxy', user: 'admin' }],
+    currentContext: 'proxy',
+  });
+  const kubeconfigText = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'proxy', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(ca.certPem).toString('base64') } }],
+    users: [{ name: 'admin', user: { token: user.token } }],
+    contexts: [{ name: 'proxy', context: { cluster: 'proxy', user: 'admin' } }],
+    'current-context': 'proxy',
+  });
+  return {
+    kubeConfig: kc,
+    kubeconfigText,
+    requests,
+    get jobCreates() {
+      return jobCreates;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

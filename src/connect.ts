@@ -1,7 +1,7 @@
 /** Reaches the cluster as the settings say: Azure sign-in (OIDC federation) or a kubeconfig. */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ConnectionSettings } from './core/settings.js';
-import { signInToAks, type FederatedTokenSource } from './azure/sign-in.js';
+import { endpointOverridesFromEnv, signInToAks, type FederatedTokenSource } from './azure/sign-in.js';
 import { loadKubeConfig } from './kubernetes/kubeconfig.js';
 
 export interface Connected {
@@ -18,5 +18,6 @@ export async function connect(
 ): Promise<Connected> {
   const c = settings.connection;
   if (c.kind === 'kubeconfig') return { kubeConfig: loadKubeConfig(c.kubeconfig, env, mask), monitorUrl: undefined };
-  return signInToAks(c, federatedToken, mask);
+  // POLYSYNC_AZURE_AUTHORITY_HOST / POLYSYNC_ARM_ENDPOINT: for sovereign or private endpoints, and the tests' fakes.
+  return signInToAks(c, federatedToken, mask, { endpoints: endpointOverridesFromEnv(env) });
 }

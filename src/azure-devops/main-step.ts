@@ -9,7 +9,7 @@ import { parseRunSettings } from '../core/parse-settings.js';
 import { KubeJobCluster } from '../kubernetes/job-cluster.js';
 import { runJob } from '../run/run-job.js';
 import { systemClock } from '../system-clock.js';
-import { runSignal, type RunSignal } from '../github/signals.js';
+import { runSignal, type RunSignal } from '../run/run-signal.js';
 import type { Fetch } from './oidc-token.js';
 import { inTaskTerms } from './inputs.js';
 import { AzureDevOpsReporter } from './reporter.js';

@@ -6,6 +6,6 @@ import * as tl from 'azure-pipelines-task-lib/task.js';
 import { checkNode } from './node-guard.js';
 
 if (checkNode(tl, process.versions.node)) {
-  const { mainStep } = await import('./main-step.js');
+  const { mainStep } = await import(/* webpackMode: "eager" */ './main-step.js');
   await mainStep(tl, process.env);
 }

@@ -38,6 +38,6 @@ export async function postStep(tl: TaskLib, env: NodeJS.ProcessEnv, fetchImpl?: 
   } catch (thrown) {
     reporter.warning(`Cleanup could not complete: ${inTaskTerms(toError(thrown).message)}`, 'Post-job');
   }
-  if (reporter.warnings > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, 'The post-job cleanup has warnings.');
+  if (reporter.warnings > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, ''); // the warnings are the issues
   else tl.setResult(tl.TaskResult.Succeeded, '');
 }

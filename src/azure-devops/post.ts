@@ -3,6 +3,6 @@ import * as tl from 'azure-pipelines-task-lib/task.js';
 import { checkNode } from './node-guard.js';
 
 if (checkNode(tl, process.versions.node)) {
-  const { postStep } = await import('./post-step.js');
+  const { postStep } = await import(/* webpackMode: "eager" */ './post-step.js');
   await postStep(tl, process.env);
 }

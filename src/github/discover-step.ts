@@ -2,13 +2,12 @@
 import * as core from '@actions/core';
 import { connect } from '../connect.js';
 import { discoveryEntries, renderDiscoveryTable } from '../core/discovery.js';
-import { toError } from '../core/errors.js';
 import { Output } from '../core/names.js';
 import { parseConnectionSettings } from '../core/parse-settings.js';
 import { KubeJobCluster } from '../kubernetes/job-cluster.js';
 import { discoverSources } from '../run/discover.js';
 import { systemClock } from '../system-clock.js';
-import { GitHubReporter, readInput } from './reporter.js';
+import { failStep, GitHubReporter, readInput } from './reporter.js';
 
 export async function discoverStep(): Promise<void> {
   const reporter = new GitHubReporter();
@@ -23,6 +22,6 @@ export async function discoverStep(): Promise<void> {
     reporter.setOutput(Output.jobs, JSON.stringify(entries));
     await reporter.writeSummary(`## Jobs in \`${settings.namespace}\`\n\n${renderDiscoveryTable(entries, settings.namespace)}`);
   } catch (thrown) {
-    core.setFailed(toError(thrown).message);
+    failStep(thrown);
   }
 }

@@ -1,13 +1,12 @@
 /** The action's main step: parse inputs, connect, run the Job, fail the step unless it succeeded. */
 import * as core from '@actions/core';
 import { connect } from '../connect.js';
-import { toError } from '../core/errors.js';
 import { parseRunSettings } from '../core/parse-settings.js';
 import { KubeJobCluster } from '../kubernetes/job-cluster.js';
 import { runJob } from '../run/run-job.js';
 import { systemClock } from '../system-clock.js';
-import { GitHubReporter, readInput, runContextFromEnv } from './reporter.js';
-import { runSignal } from './signals.js';
+import { failStep, GitHubReporter, readInput, runContextFromEnv } from './reporter.js';
+import { runSignal } from '../run/run-signal.js';
 
 export async function mainStep(): Promise<void> {
   const reporter = new GitHubReporter();
@@ -26,6 +25,6 @@ export async function mainStep(): Promise<void> {
       run.dispose();
     }
   } catch (thrown) {
-    core.setFailed(toError(thrown).message);
+    failStep(thrown);
   }
 }

@@ -1,5 +1,6 @@
 /** Reporter over @actions/core: groups, annotations with titles, outputs, state, the job summary. */
 import * as core from '@actions/core';
+import { AuthError, InputError, JobFailedError, KubernetesApiError, SourceError, toError } from '../core/errors.js';
 import type { Reporter } from '../core/ports.js';
 
 export class GitHubReporter implements Reporter {
@@ -53,4 +54,24 @@ export function runContextFromEnv(env: NodeJS.ProcessEnv) {
     runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
     runUrl: repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined,
   };
+}
+
+/** The title of the step's failure annotation, from the error's family. */
+export function failureTitle(error: Error): string {
+  if (error instanceof JobFailedError) return `Job ${error.status}`;
+  if (error instanceof InputError) return 'Invalid input';
+  if (error instanceof SourceError) return 'Source not usable';
+  if (error instanceof AuthError) return 'Sign-in failed';
+  if (error instanceof KubernetesApiError) return 'Kubernetes API error';
+  return 'Action failed';
+}
+
+/**
+ * Fails the step with one error annotation that has a title (core.setFailed sets none): the same
+ * exit code 1, and a headline in the run's annotations list instead of a bare "Error".
+ */
+export function failStep(thrown: unknown): void {
+  const error = toError(thrown);
+  process.exitCode = 1;
+  core.error(error.message, { title: failureTitle(error) });
 }

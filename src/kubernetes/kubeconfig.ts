@@ -14,9 +14,11 @@ export function loadKubeConfig(content: string | undefined, env: NodeJS.ProcessE
     try {
       kc.loadFromString(content);
     } catch (err) {
-      throw new InputError(`Input '${Input.kubeconfig}' must be a kubeconfig (YAML); it could not be read: ${(err as Error).message}`, {
+      // The parser's message can quote the document, which holds credentials: name the place only.
+      const mark = (err as { mark?: { line?: number; column?: number } }).mark;
+      const where = mark?.line === undefined ? '' : ` (line ${mark.line + 1}, column ${(mark.column ?? 0) + 1})`;
+      throw new InputError(`Input '${Input.kubeconfig}' must be a kubeconfig (YAML); it could not be parsed${where}.`, {
         inputs: [Input.kubeconfig],
-        cause: err,
       });
     }
   } else {

@@ -1,5 +1,6 @@
 /** Phase 1: read the source (Job, CronJob, or seed 000's fallback) and build the Job to create. */
 import type { V1Job } from '@kubernetes/client-node';
+import { paramWarnings } from '../core/params.js';
 import { jobFromCronJob, jobFromFallback, jobFromJob, cloneWarnings, cronJobNotice, type CloneOptions } from '../core/clone.js';
 import { cronJobPath, jobPath, SourceError } from '../core/errors.js';
 import { Input } from '../core/names.js';
@@ -39,6 +40,7 @@ export async function prepareJob(settings: RunSettings, deps: RunDeps): Promise<
       );
     }
   }
+  for (const warning of paramWarnings(settings.params)) reporter.warning(warning, 'Parameter name');
   for (const warning of cloneWarnings(job)) reporter.warning(warning, 'Best practice');
   reporter.info(`Will create ${jobPath(namespace, job.metadata?.name ?? '')} from ${source.kind} ${source.name}.`);
   return job;

@@ -42,6 +42,8 @@ export async function runJob(settings: RunSettings, deps: RunDeps, signal: Abort
 
   const created = await reporter.group(`Submit ${jobPath(settings.namespace, name)}`, () => submit(settings, deps, job, signal));
   if (!settings.wait) {
+    // The user asked for the Job to outlive the step: the post step must not clean it up.
+    reporter.saveState(State.finished, 'true');
     reporter.notice(`Submitted ${jobPath(settings.namespace, name)}; not waiting (wait: false).`, 'Job submitted');
     reporter.setOutput(Output.status, decodeStatus(created));
     return { name, status: 'Submitted' };
@@ -78,11 +80,13 @@ async function submit(settings: RunSettings, deps: RunDeps, job: V1Job, signal: 
     metadata: { ...job.metadata, annotations: { ...job.metadata?.annotations, [Annotation.submissionId]: submission } },
   };
   signal.throwIfAborted();
+  // State first, before the request: the name is fixed before the first attempt, so if the runner
+  // kills us while the create is in flight (the server may already have made the Job), the post
+  // step still finds and deletes it. The uid follows once the answer is in.
+  deps.reporter.saveState(State.namespace, settings.namespace);
+  deps.reporter.saveState(State.name, job.metadata?.name ?? '');
   const created = await deps.cluster.createJob(settings.namespace, withId, { dryRun: false, signal });
   const name = created.metadata?.name ?? '';
-  // State first: if the runner kills us from here on, the post step still finds the Job.
-  deps.reporter.saveState(State.namespace, settings.namespace);
-  deps.reporter.saveState(State.name, name);
   deps.reporter.saveState(State.uid, created.metadata?.uid ?? '');
   deps.reporter.setOutput(Output.runId, name);
   deps.reporter.info(`Created ${jobPath(settings.namespace, name)} (uid ${created.metadata?.uid ?? '?'}).`);

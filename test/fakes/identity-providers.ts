@@ -144,3 +144,10 @@ export function connectIdentityProviders(info: IdentityProvidersInfo): IdentityW
     assignRole: (spec) => call('assignRole', spec),
   };
 }
+
+// What the global setup hands workers when it started the providers: `project.provide('identityProviders', idp.info)`.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    identityProviders?: IdentityProvidersInfo;
+  }
+}

@@ -2,9 +2,8 @@
 // AuthenticationConfiguration), the way AKS trusts Entra ID: a token from a tiny issuer in this
 // test signs in as its `oid` claim, and RBAC then applies to that user. Runs its own cluster,
 // because the issuer must exist before the API server starts.
-import { execFileSync } from 'node:child_process';
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { ApiException, AuthenticationV1Api, CoreV1Api, KubeConfig, RbacAuthoriza
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, type StartedCluster } from '../../scripts/localcluster.mjs';
 import { waitFor } from '../support/cluster.js';
+import { createTestCa } from '../fakes/test-ca.js';
 
 const audience = '6dae42f8-4368-4678-94ff-3960e28e3630';
 const oid = randomUUID();
@@ -23,15 +23,14 @@ let issuerUrl: string;
 let cluster: StartedCluster;
 let admin: KubeConfig;
 
+const ca = createTestCa('jwt issuer CA');
+const caFile = ca.writeCertFile();
+
 /** Serve OIDC discovery and JWKS over HTTPS with a throw-away certificate for 127.0.0.1. */
 async function startIssuer(): Promise<void> {
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=test-issuer', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'issuer.key'), '-out', join(dir, 'issuer.crt'),
-  ], { stdio: 'ignore' });
+  const cert = ca.issueServerCertificate();
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' };
-  issuer = createServer({ key: readFileSync(join(dir, 'issuer.key')), cert: readFileSync(join(dir, 'issuer.crt')) }, (req, res) => {
+  issuer = createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
     const body =
       req.url === '/.well-known/openid-configuration'
         ? { issuer: issuerUrl, jwks_uri: `${issuerUrl}/keys`, id_token_signing_alg_values_supported: ['RS256'] }
@@ -68,7 +67,7 @@ beforeAll(async () => {
   await startIssuer();
   cluster = await startCluster({
     kubeconfigPath: join(dir, 'kubeconfig'),
-    extraArgs: ['--jwt-issuer-url', issuerUrl, '--jwt-ca-file', join(dir, 'issuer.crt'), '--jwt-audience', audience, '--jwt-username-claim', 'oid'],
+    extraArgs: ['--jwt-issuer-url', issuerUrl, '--jwt-ca-file', caFile.path, '--jwt-audience', audience, '--jwt-username-claim', 'oid'],
   });
   admin = new KubeConfig();
   admin.loadFromFile(cluster.kubeconfigPath);
@@ -76,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.stop();
+  caFile.remove();
   issuer?.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -173,3 +173,43 @@ describe('run a Job', () => {
     expect(job.spec?.suspend).toBe(false);
   });
 });
+
+describe('logs', () => {
+  it('streams the logs of retried pods too, each prefixed once several pods exist', async () => {
+    await batch.createNamespacedJob({
+      namespace: ns,
+      body: sourceJob('flaky', { env: { SIM_FAIL_ATTEMPTS: '1', SIM_LOG: 'attempting' }, spec: { backoffLimit: 2 } }),
+    });
+    const { reporter, error } = await runAction(kc, { job: 'flaky', namespace: ns });
+    expect(error).toBeUndefined();
+    expect(reporter.outputs).toMatchObject({ status: 'Success', failed: '1', succeeded: '1' });
+    expect(reporter.lines.filter((l) => l.endsWith('attempting'))).toHaveLength(2);
+  });
+
+  it('streams every pod of a wide Job, never more at once than max-log-streams', async () => {
+    await batch.createNamespacedJob({
+      namespace: ns,
+      body: sourceJob('wide', { env: { SIM_LOG: 'one|two', SIM_LOG_INTERVAL: '300ms' }, spec: { parallelism: 5, completions: 5 } }),
+    });
+    const { KubeJobCluster } = await import('../../src/kubernetes/job-cluster.js');
+    const followLog = KubeJobCluster.prototype.followLog;
+    let open = 0;
+    let peak = 0;
+    KubeJobCluster.prototype.followLog = async function (this: InstanceType<typeof KubeJobCluster>, ...args: Parameters<typeof followLog>) {
+      peak = Math.max(peak, ++open);
+      try {
+        return await followLog.apply(this, args);
+      } finally {
+        open--;
+      }
+    };
+    try {
+      const { reporter, error } = await runAction(kc, { job: 'wide', namespace: ns, 'max-log-streams': '2' });
+      expect(error).toBeUndefined();
+      expect(reporter.lines.filter((l) => /^\[wide-[a-z0-9]{5}-[a-z0-9]{5}\] two$/.test(l))).toHaveLength(5);
+      expect(peak).toBe(2);
+    } finally {
+      KubeJobCluster.prototype.followLog = followLog;
+    }
+  });
+});

@@ -1,11 +1,13 @@
-// vitest globalSetup for the integration project: build the local control plane (cached by a
-// hash of its sources) and start one instance for the whole run. Tests get the kubeconfig path
-// through inject('kubeconfigPath') (see test/support/cluster.ts).
+// vitest globalSetup for the integration project: start the identity fakes (GitHub's token
+// service, Entra ID, ARM), then build the local control plane (cached by a hash of its sources)
+// and start one instance for the whole run, trusting the Entra fake's tokens as AKS trusts Entra
+// ID's. Tests get inject('kubeconfigPath') and inject('identityProviders').
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureBuilt, startCluster } from '../../scripts/localcluster.mjs';
+import { controlPlaneJwtArgs, startIdentityProviders } from '../fakes/identity-providers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,13 +17,20 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureBuilt();
+  // The issuer must be up before the API server starts, or its JWT authenticator waits for discovery.
+  const identity = await startIdentityProviders();
   const dir = mkdtempSync(join(tmpdir(), 'localcluster-vitest-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   // A 1s pod-failure backoff instead of upstream's 10s doubling keeps retry tests short.
-  const cluster = await startCluster({ kubeconfigPath, extraArgs: ['--pod-failure-backoff=1s'] });
+  const cluster = await startCluster({
+    kubeconfigPath,
+    extraArgs: ['--pod-failure-backoff=1s', ...controlPlaneJwtArgs(identity.info)],
+  });
   project.provide('kubeconfigPath', cluster.kubeconfigPath);
+  project.provide('identityProviders', identity.info);
   return async () => {
     await cluster.stop();
+    await identity.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -27,7 +27,10 @@ export interface ApiProxy {
   close(): Promise<void>;
 }
 
-export async function startApiProxy(upstream: KubeConfig, options: { loseFirstJobCreateAnswer?: boolean } = {}): Promise<ApiProxy> {
+export async function startApiProxy(
+  upstream: KubeConfig,
+  options: { loseFirstJobCreateAnswer?: boolean; /** Hold back every Job create's answer this long (the create is in flight). */ delayJobCreateAnswerMs?: number } = {},
+): Promise<ApiProxy> {
   const cluster = upstream.getCurrentCluster();
   const user = upstream.getCurrentUser();
   if (!cluster?.caData || !user?.token) throw new Error('the admin kubeconfig must carry CA data and a token');
@@ -37,6 +40,7 @@ export async function startApiProxy(upstream: KubeConfig, options: { loseFirstJo
   const cert = ca.issueServerCertificate();
   let jobCreates = 0;
   let dropped = !options.loseFirstJobCreateAnswer;
+  const createAnswerDelayMs = options.delayJobCreateAnswerMs ?? 0;
   const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     const isJobCreate = req.method === 'POST' && /\/apis\/batch\/v1\/namespaces\/[^/]+\/jobs(\?|$)/.test(req.url ?? '');
     if (isJobCreate) jobCreates++;
@@ -56,8 +60,12 @@ export async function startApiProxy(upstream: KubeConfig, options: { loseFirstJo
         upstreamRes.on('end', () => req.socket.destroy()); // created upstream; the client never hears of it
         return;
       }
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-      upstreamRes.pipe(res);
+      const answer = (): void => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      };
+      if (isJobCreate && createAnswerDelayMs > 0) setTimeout(answer, createAnswerDelayMs);
+      else answer();
     });
     upstreamReq.on('error', () => req.socket.destroy());
     req.pipe(upstreamReq);

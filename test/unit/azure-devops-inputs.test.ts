@@ -1,6 +1,7 @@
 /** Task inputs → the core's reader, and core messages in the task's terms. */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
+import type { InputName } from '../../src/core/names.js';
 import { parseRunSettings } from '../../src/core/parse-settings.js';
 import { coreInputReader, inTaskTerms, readConnectionType } from '../../src/azure-devops/inputs.js';
 
@@ -16,7 +17,9 @@ describe('readConnectionType', () => {
 
   it('names the input and the choices for anything else', () => {
     expect(() => readConnectionType(inputs({ connectionType: 'None' }))).toThrow(
-      new InputError("Input 'connectionType' must be one of azureResourceManager, kubernetesServiceConnection; got 'None'."));
+      InputError.invalid('connectionType', 'None', 'one of azureResourceManager, kubernetesServiceConnection'));
+    expect(() => readConnectionType(inputs({ connectionType: 'None' }))).toThrow(
+      "Input 'connectionType' must be one of azureResourceManager, kubernetesServiceConnection; got 'None'.");
   });
 });
 
@@ -25,13 +28,13 @@ describe('coreInputReader', () => {
 
   it('reads task inputs by their task.json names and service connection values by core name', () => {
     const read = coreInputReader(inputs(given), 'azureResourceManager', { 'client-id': 'c', 'tenant-id': 't' });
-    expect(['cronjob', 'allow-new-params', 'admin', 'cluster-name', 'resource-group', 'client-id', 'tenant-id', 'audience', 'job'].map(read))
+    expect((['cronjob', 'allow-new-params', 'admin', 'cluster-name', 'resource-group', 'client-id', 'tenant-id', 'audience', 'job'] as InputName[]).map((n) => read(n)))
       .toEqual(['nightly', 'true', 'true', 'aks', 'rg', 'c', 't', '', '']);
   });
 
   it('hides the Azure-only inputs with a Kubernetes service connection, as the visibleRule does', () => {
     const read = coreInputReader(inputs(given), 'kubernetesServiceConnection', { kubeconfig: 'k' });
-    expect(['admin', 'cluster-name', 'resource-group', 'kubeconfig', 'cronjob'].map(read)).toEqual(['', '', '', 'k', 'nightly']);
+    expect((['admin', 'cluster-name', 'resource-group', 'kubeconfig', 'cronjob'] as InputName[]).map((n) => read(n))).toEqual(['', '', '', 'k', 'nightly']);
   });
 });
 

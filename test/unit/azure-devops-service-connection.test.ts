@@ -68,7 +68,7 @@ describe('readKubernetesConnection', () => {
   ].join('\n');
 
   it('returns a Kubeconfig connection as given, with its cluster context selected', () => {
-    const doc = parse(readKubernetesConnection('k', endpoints({ k: { data: { authorizationType: 'Kubeconfig' }, auth: { kubeconfig, clusterContext: 'b' } } })));
+    const doc: unknown = parse(readKubernetesConnection('k', endpoints({ k: { data: { authorizationType: 'Kubeconfig' }, auth: { kubeconfig, clusterContext: 'b' } } })));
     expect(doc).toEqual({ ...(parse(kubeconfig) as object), 'current-context': 'b' });
   });
 

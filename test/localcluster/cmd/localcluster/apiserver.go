@@ -27,8 +27,8 @@ type apiServer struct {
 }
 
 func (a *apiServer) Done() <-chan struct{} { return a.done }
-func (a *apiServer) Err() error             { return a.err }
-func (a *apiServer) Wait()                  { <-a.done }
+func (a *apiServer) Err() error            { return a.err }
+func (a *apiServer) Wait()                 { <-a.done }
 
 // startAPIServer runs the real kube-apiserver in a goroutine. It follows the body of
 // NewAPIServerCommand's RunE (cmd/kube-apiserver/app/server.go) but with our own context instead

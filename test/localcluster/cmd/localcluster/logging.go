@@ -3,8 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 	"io"
+	"os"
 	"strconv"
 
 	"k8s.io/klog/v2"

@@ -143,11 +143,14 @@ func prepareDataDir(dir string) (string, func(), error) {
 		return d, func() { _ = os.RemoveAll(d) }, err
 	}
 	if _, err := os.Stat(dir); err == nil {
-		// A caller-owned dir is kept, but our state in it is not reusable across runs (new PKI, new ports).
-		return dir, func() {
+		// A caller-owned dir is kept, but our state in it is never reused: every run has new PKI and
+		// ports, so leftovers of a killed run are removed before and after.
+		clean := func() {
 			_ = os.RemoveAll(filepath.Join(dir, "etcd"))
 			_ = os.RemoveAll(filepath.Join(dir, "pki"))
-		}, nil
+		}
+		clean()
+		return dir, clean, nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", nil, err

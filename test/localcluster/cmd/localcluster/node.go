@@ -48,7 +48,7 @@ func ensureNode(ctx context.Context, client kubernetes.Interface, port int) erro
 			cond(v1.NodeDiskPressure, v1.ConditionFalse, "KubeletHasNoDiskPressure"),
 			cond(v1.NodePIDPressure, v1.ConditionFalse, "KubeletHasSufficientPID"),
 		},
-		Addresses: []v1.NodeAddress{{Type: v1.NodeInternalIP, Address: "127.0.0.1"}, {Type: v1.NodeHostName, Address: simNodeName}},
+		Addresses:       []v1.NodeAddress{{Type: v1.NodeInternalIP, Address: "127.0.0.1"}, {Type: v1.NodeHostName, Address: simNodeName}},
 		DaemonEndpoints: v1.NodeDaemonEndpoints{KubeletEndpoint: v1.DaemonEndpoint{Port: int32(port)}},
 		NodeInfo: v1.NodeSystemInfo{
 			KubeletVersion: version.Get().GitVersion, OperatingSystem: "linux", Architecture: "amd64",

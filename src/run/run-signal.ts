@@ -3,7 +3,7 @@
  * cancel, SIGTERM 7.5 s later and kills the tree 2.5 s after that (actions/runner ProcessInvoker.cs):
  * the handler only aborts, and the orchestrator deletes the Job within that budget.
  */
-import type { AbortCause } from '../run/run-job.js';
+import type { AbortCause } from './run-job.js';
 
 export interface RunSignal {
   readonly signal: AbortSignal;

@@ -1,6 +1,6 @@
 /** The action's main step: parse inputs, connect, run the Job, fail the step unless it succeeded. */
 import * as core from '@actions/core';
-import { connect } from '../connect.js';
+import { connect, describeConnection } from '../connect.js';
 import { parseRunSettings } from '../core/parse-settings.js';
 import { KubeJobCluster } from '../kubernetes/job-cluster.js';
 import { runJob } from '../run/run-job.js';
@@ -15,9 +15,11 @@ export async function mainStep(): Promise<void> {
     const settings = parseRunSettings(readInput);
     const run = runSignal(settings.timeoutSeconds);
     try {
-      const { kubeConfig, monitorUrl } = await reporter.group('Connect', () =>
-        connect(settings, (audience: string) => core.getIDToken(audience), (s) => reporter.setSecret(s), process.env),
-      );
+      const { kubeConfig, monitorUrl } = await reporter.group('Connect', async () => {
+        const connected = await connect(settings, (audience: string) => core.getIDToken(audience), (s) => reporter.setSecret(s), process.env);
+        reporter.info(describeConnection(settings.connection, connected.kubeConfig.getCurrentCluster()?.server));
+        return connected;
+      });
       const cluster = new KubeJobCluster(kubeConfig, systemClock, reporter);
       const context = runContextFromEnv(process.env);
       await runJob(settings, { cluster, reporter, clock: systemClock, context, random: Math.random, monitorUrl }, run.signal);

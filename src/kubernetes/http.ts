@@ -11,9 +11,6 @@ import { errorFromResponse, type Target } from './api-error.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-/** Counts every request the adapter sends, for the benchmark's request budget. */
-export const requestCounter = { count: 0 };
-
 function buildUrl(kc: KubeConfig, path: string, query: Query): string {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('The kubeconfig has no current cluster: set current-context.');
@@ -36,7 +33,6 @@ export async function* streamLines(
   const url = buildUrl(kc, path, query);
   const ctx = new RequestContext(url, HttpMethod.GET);
   await kc.applySecurityAuthentication(ctx);
-  requestCounter.count++;
   const response = await fetch(url, {
     method: 'GET',
     headers: ctx.getHeaders(),

@@ -2,7 +2,7 @@
 import { BatchV1Api, CoreV1Api, type CoreV1Event, type KubeConfig, type V1CronJob, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import { KubernetesApiError, toApiError, type Target } from './api-error.js';
 import { createWithRetry } from './create-job.js';
-import { requestCounter, streamLines } from './http.js';
+import { streamLines } from './http.js';
 import { listWatch } from './list-watch.js';
 import type { Clock, JobCluster, JobWatchEvent, Page, PodWatchEvent } from '../core/ports.js';
 
@@ -23,7 +23,6 @@ export class KubeJobCluster implements JobCluster {
   }
 
   private async call<T>(target: Target, fn: () => Promise<T>): Promise<T> {
-    requestCounter.count++;
     try {
       return await fn();
     } catch (err) {

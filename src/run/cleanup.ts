@@ -23,7 +23,7 @@ export async function cleanupJob(saved: SavedRun, connectCluster: () => Promise<
   }
   const path = jobPath(saved.namespace, saved.name);
   if (saved.finished) {
-    reporter.info(`${path} finished while the main step watched it: nothing to clean up.`);
+    reporter.info(`The main step saw ${path} to its end: nothing to clean up.`);
     return 'finished';
   }
   const cluster = await connectCluster();

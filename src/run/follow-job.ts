@@ -69,7 +69,9 @@ export async function followJob(deps: FollowDeps, o: FollowOptions, signal: Abor
       const next = decodeStatus(job);
       if (next !== status) deps.reporter.info(`Status: ${status} → ${next}`);
       status = next;
-      const progress = progressLine(job);
+      // All-zero counters only mean "nothing counted yet" (just created, or a pod ended and the
+      // controller has not counted it): not progress worth a line.
+      const progress = hasCounts(job) ? progressLine(job) : lastProgress;
       if (progress !== lastProgress) deps.reporter.info(progress);
       lastProgress = progress;
       if (TERMINAL_STATUSES.has(status)) return 'terminal';
@@ -125,6 +127,11 @@ export async function followJob(deps: FollowDeps, o: FollowOptions, signal: Abor
     stop.abort();
   }
   return { end, job, status, stuck, pods, lastLines: logs.tail() };
+}
+
+function hasCounts(job: V1Job): boolean {
+  const s = job.status ?? {};
+  return (s.active ?? 0) + (s.succeeded ?? 0) + (s.failed ?? 0) > 0 || Boolean(s.completedIndexes);
 }
 
 /** The Job's condition can arrive a moment before the last pod's final status: wait briefly. */

@@ -105,7 +105,7 @@ describe('with a Kubernetes service connection', () => {
 
     const post = await startTask({ step: 'post', ...viaKubernetesConnection({ cronJob: 'nightly-etl' }), taskVariables: main.taskVariables }).done;
     expect(post.result).toBe('Succeeded');
-    expect(log(post)).toContain('finished while the main step watched it: nothing to clean up');
+    expect(log(post)).toMatch(/The main step saw jobs\/\S+ to its end: nothing to clean up/);
     expect(await runsOf('nightly-etl')).toHaveLength(1);
   });
 

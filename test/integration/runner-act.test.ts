@@ -105,7 +105,7 @@ describe.skipIf(!haveAct)('nektos/act runs the action (needs .cache/bin/act from
     expect(output).toContain(`outputs: run-id=${runId} status=Success reason=CompletionsReached`);
     expect(output).toContain('outputs: result=exported 42 rows');
     expect(output).toContain('Summary - ### ✅ Job');
-    expect(output).toMatch(/Run Post Run the Job[^]*finished while the main step watched it[^]*✅ {2}Success - Post Run the Job/);
+    expect(output).toMatch(/Run Post Run the Job[^]*The main step saw jobs\/[^ ]+ to its end[^]*✅ {2}Success - Post Run the Job/);
     expect(output).not.toContain(token);
 
     const job = await batch.readNamespacedJob({ namespace: ns, name: runId });

@@ -70,7 +70,7 @@ describe('the bundled main and post steps, as the runner runs them', () => {
 
     const post = await runStep('post', { root: action.root, inputs: { kubeconfig }, files: main.files });
     expect(post.code).toBe(0);
-    expect(post.stdout).toContain(`jobs/${ns}/${runId} finished while the main step watched it`);
+    expect(post.stdout).toContain(`The main step saw jobs/${ns}/${runId} to its end`);
     expect(annotationsOf(post.commands)).toEqual([]);
     // A Job that finished is never deleted by the post step: its TTL cleans it up.
     expect((await jobsOf('nightly')).map((j) => j.metadata?.name)).toEqual([runId]);

@@ -4,7 +4,7 @@
  * commands, the output / state / summary files.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import {
   node24Path,
   parseFileCommands,
@@ -31,6 +31,14 @@ export interface StepRun extends StepResult {
   readonly summary: string;
 }
 
+const created: string[] = [];
+
+// Registered when a test file first imports this module: the runner files of every step it started
+// (outputs, state, summary, RUNNER_TEMP) are removed after that file.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** The admin kubeconfig of the local control plane, as a workflow would pass it in `with: kubeconfig`. */
 export function kubeconfigText(): string {
   return readFileSync(inject('kubeconfigPath'), 'utf8');
@@ -54,6 +62,7 @@ export interface StepOptions {
 /** Starts a step with Node 24; the caller awaits `done` or cancels it. */
 export function start(step: 'main' | 'post' | 'discover', o: StepOptions): StartedStep & { files: RunnerFiles } {
   const files = o.files ?? runnerFiles();
+  if (!o.files) created.push(files.dir);
   const started = startStep({
     step,
     files,

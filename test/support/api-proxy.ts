@@ -27,9 +27,25 @@ export interface ApiProxy {
   close(): Promise<void>;
 }
 
+export interface ProxyFaults {
+  readonly loseFirstJobCreateAnswer?: boolean;
+  /** Hold back every Job create's answer this long (the create is in flight). */
+  readonly delayJobCreateAnswerMs?: number;
+  /** End every watch stream after this long, as a load balancer or the API server's timeout would. */
+  readonly cutWatchesAfterMs?: number;
+  /** Answer the first Job watch with the ERROR event the API server sends for an expired resourceVersion. */
+  readonly expireFirstJobWatch?: boolean;
+}
+
+/** What kube-apiserver streams when a watch's resourceVersion is too old (staging/src/k8s.io/apiserver/pkg/storage/errors). */
+const EXPIRED_EVENT = JSON.stringify({
+  type: 'ERROR',
+  object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version: 1 (2)', reason: 'Expired', code: 410 },
+});
+
 export async function startApiProxy(
   upstream: KubeConfig,
-  options: { loseFirstJobCreateAnswer?: boolean; /** Hold back every Job create's answer this long (the create is in flight). */ delayJobCreateAnswerMs?: number } = {},
+  options: ProxyFaults = {},
 ): Promise<ApiProxy> {
   const cluster = upstream.getCurrentCluster();
   const user = upstream.getCurrentUser();
@@ -41,11 +57,19 @@ export async function startApiProxy(
   let jobCreates = 0;
   let dropped = !options.loseFirstJobCreateAnswer;
   const createAnswerDelayMs = options.delayJobCreateAnswerMs ?? 0;
+  let jobWatchExpired = !options.expireFirstJobWatch;
   const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     const isJobCreate = req.method === 'POST' && /\/apis\/batch\/v1\/namespaces\/[^/]+\/jobs(\?|$)/.test(req.url ?? '');
     if (isJobCreate) jobCreates++;
     requests.push({ method: req.method ?? '', path: req.url ?? '', userAgent: String(req.headers['user-agent'] ?? '') });
-    const options: RequestOptions = {
+    const isWatch = /[?&]watch=true/.test(req.url ?? '');
+    if (isWatch && !jobWatchExpired && /\/jobs\?/.test(req.url ?? '')) {
+      jobWatchExpired = true;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`${EXPIRED_EVENT}\n`);
+      return;
+    }
+    if (isWatch && options.cutWatchesAfterMs !== undefined) setTimeout(() => res.destroy(), options.cutWatchesAfterMs).unref();
+    const upstreamOptions: RequestOptions = {
       host: target.hostname,
       port: target.port,
       method: req.method,
@@ -53,7 +77,7 @@ export async function startApiProxy(
       headers: { ...req.headers, host: target.host },
       ca: Buffer.from(cluster.caData ?? '', 'base64'),
     };
-    const upstreamReq = request(options, (upstreamRes) => {
+    const upstreamReq = request(upstreamOptions, (upstreamRes) => {
       if (isJobCreate && !dropped) {
         dropped = true;
         upstreamRes.resume();

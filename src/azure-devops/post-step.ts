@@ -24,6 +24,7 @@ export async function postStep(tl: TaskLib, env: NodeJS.ProcessEnv, fetchImpl?: 
       name: readState(tl, State.name),
       uid: readState(tl, State.uid),
       finished: readState(tl, State.finished) === 'true',
+      submissionId: readState(tl, State.submissionId),
     };
     await cleanupJob(
       saved,

@@ -84,6 +84,7 @@ export const TASK_STATE = {
   [State.name]: 'polysyncJobName',
   [State.uid]: 'polysyncJobUid',
   [State.finished]: 'polysyncJobFinished',
+  [State.submissionId]: 'polysyncJobSubmissionId',
 } as const satisfies Record<StateName, string>;
 
 /** The task.json name of a core input, or undefined when the service connection supplies it. */

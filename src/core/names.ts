@@ -69,6 +69,8 @@ export const State = {
   name: 'job-name',
   uid: 'job-uid',
   finished: 'job-finished',
+  /** Saved before the create: lets the post step recognise a Job whose create answer never arrived. */
+  submissionId: 'job-submission-id',
 } as const;
 export type StateName = (typeof State)[keyof typeof State];
 

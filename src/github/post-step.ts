@@ -17,6 +17,7 @@ export async function postStep(): Promise<void> {
       name: core.getState(State.name),
       uid: core.getState(State.uid),
       finished: core.getState(State.finished) === 'true',
+      submissionId: core.getState(State.submissionId),
     };
     await cleanupJob(
       saved,

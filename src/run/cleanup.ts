@@ -3,6 +3,7 @@
  * A finished Job is never deleted (its TTL cleans it up); 404 means nothing to do.
  */
 import { jobPath } from '../core/errors.js';
+import { Annotation } from '../core/names.js';
 import type { JobCluster, Reporter } from '../core/ports.js';
 import { decodeStatus, TERMINAL_STATUSES } from '../core/status.js';
 
@@ -11,6 +12,8 @@ export interface SavedRun {
   readonly name: string;
   readonly uid: string;
   readonly finished: boolean;
+  /** The submission's id annotation: identifies the Job when the uid never arrived. */
+  readonly submissionId: string;
 }
 
 export type CleanupResult = 'no-job' | 'finished' | 'gone' | 'deleted';
@@ -28,7 +31,10 @@ export async function cleanupJob(saved: SavedRun, connectCluster: () => Promise<
   }
   const cluster = await connectCluster();
   const job = await cluster.readJob(saved.namespace, saved.name);
-  if (!job || (saved.uid && job.metadata?.uid !== saved.uid)) {
+  const ours = saved.uid
+    ? job?.metadata?.uid === saved.uid
+    : job?.metadata?.annotations?.[Annotation.submissionId] === saved.submissionId && saved.submissionId !== '';
+  if (!job || !ours) {
     reporter.info(`${path} is already gone: nothing to clean up.`);
     return 'gone';
   }

@@ -85,6 +85,7 @@ async function submit(settings: RunSettings, deps: RunDeps, job: V1Job, signal: 
   // step still finds and deletes it. The uid follows once the answer is in.
   deps.reporter.saveState(State.namespace, settings.namespace);
   deps.reporter.saveState(State.name, job.metadata?.name ?? '');
+  deps.reporter.saveState(State.submissionId, submission);
   const created = await deps.cluster.createJob(settings.namespace, withId, { dryRun: false, signal });
   const name = created.metadata?.name ?? '';
   deps.reporter.saveState(State.uid, created.metadata?.uid ?? '');

@@ -192,6 +192,7 @@ describe('logs', () => {
       body: sourceJob('wide', { env: { SIM_LOG: 'one|two', SIM_LOG_INTERVAL: '300ms' }, spec: { parallelism: 5, completions: 5 } }),
     });
     const { KubeJobCluster } = await import('../../src/kubernetes/job-cluster.js');
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied below with the instance as `this`
     const followLog = KubeJobCluster.prototype.followLog;
     let open = 0;
     let peak = 0;

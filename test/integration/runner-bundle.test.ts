@@ -6,7 +6,7 @@
  */
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Label } from '../../src/core/names.js';
+import { Annotation, Label } from '../../src/core/names.js';
 import { adminKubeConfig, createTestNamespace } from '../support/cluster.js';
 import { annotationsOf, groupsOf, kubeconfigText, leaksOf, runStep, stagedAction } from '../support/runner-steps.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
@@ -63,7 +63,13 @@ describe('the bundled main and post steps, as the runner runs them', () => {
     expect(leaksOf(main, token)).toEqual([]);
 
     const [job] = await jobsOf('nightly');
-    expect(main.state).toEqual({ 'job-namespace': ns, 'job-name': runId, 'job-uid': job?.metadata?.uid, 'job-finished': 'true' });
+    expect(main.state).toEqual({
+      'job-namespace': ns,
+      'job-name': runId,
+      'job-submission-id': job?.metadata?.annotations?.[Annotation.submissionId],
+      'job-uid': job?.metadata?.uid,
+      'job-finished': 'true',
+    });
     expect(main.summary).toContain(`Job ${runId}: Success`);
     expect(main.summary).toContain(`| Namespace | \`${ns}\` |`);
     expect(main.summary).toContain('https://github.com/polysync/demo/actions/runs/4242');

@@ -5,11 +5,33 @@
  */
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import type { AgentOptions } from 'node:https';
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { Agent, ProxyAgent, fetch, type Dispatcher } from 'undici';
 import { errorFromResponse, type Target } from './api-error.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
+
+const streamDispatchers = new WeakMap<KubeConfig, Dispatcher | undefined>();
+
+/**
+ * A dispatcher for long streams: the kubeconfig's TLS settings (as client-node's own) but no body
+ * timeout. undici's default of 300 s would cut a `follow=true` log that is silent for five minutes,
+ * common in batch work. Watches carry their own deadline (list-watch.ts).
+ */
+async function streamDispatcher(kc: KubeConfig, fallback: Dispatcher | undefined): Promise<Dispatcher | undefined> {
+  if (streamDispatchers.has(kc)) return streamDispatchers.get(kc) ?? fallback;
+  const tls: AgentOptions = {};
+  await kc.applyToHTTPSOptions(tls);
+  const o = kc.createDispatcherOptions(kc.getCurrentCluster(), tls);
+  const dispatcher =
+    o.type === 'agent' ? new Agent({ connect: o.connect, bodyTimeout: 0 })
+      : o.type === 'none' ? new Agent({ bodyTimeout: 0 })
+        : o.type === 'proxy' ? new ProxyAgent({ uri: o.uri, requestTls: o.requestTls, connect: o.connect, bodyTimeout: 0 })
+          : undefined; // socks: client-node's own dispatcher
+  streamDispatchers.set(kc, dispatcher);
+  return dispatcher ?? fallback;
+}
 
 function buildUrl(kc: KubeConfig, path: string, query: Query): string {
   const cluster = kc.getCurrentCluster();
@@ -36,7 +58,7 @@ export async function* streamLines(
   const response = await fetch(url, {
     method: 'GET',
     headers: ctx.getHeaders(),
-    dispatcher: ctx.getDispatcher() as never,
+    dispatcher: (await streamDispatcher(kc, ctx.getDispatcher())) as never,
     signal,
   });
   if (response.status !== 200 || !response.body) {

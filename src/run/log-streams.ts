@@ -10,7 +10,9 @@ const KEEP_LAST_LINES = 20;
 
 export class LogStreams {
   private readonly started = new Set<string>();
-  private readonly queue: Array<{ pod: string; container: string }> = [];
+  private readonly queue: Array<{ pod: string; container: string; instance: string }> = [];
+  /** Lines printed per container instance (pod/container/containerID): a re-stream skips them. */
+  private readonly printed = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private readonly lastLines: string[] = [];
   private podsSeen = new Set<string>();
@@ -32,10 +34,10 @@ export class LogStreams {
     this.podsSeen.add(name);
     for (const status of pod.status?.containerStatuses ?? []) {
       const startedOrDone = status.state?.running !== undefined || status.state?.terminated !== undefined;
-      const key = `${name}/${status.name}`;
-      if (!startedOrDone || this.started.has(key)) continue;
-      this.started.add(key);
-      this.queue.push({ pod: name, container: status.name });
+      const instance = `${name}/${status.name}/${status.containerID ?? ''}`;
+      if (!startedOrDone || this.started.has(instance)) continue;
+      this.started.add(instance);
+      this.queue.push({ pod: name, container: status.name, instance });
     }
     this.pump();
   }
@@ -59,7 +61,7 @@ export class LogStreams {
     while (this.running.size < this.max && this.queue.length > 0) {
       const next = this.queue.shift();
       if (!next) return;
-      const p: Promise<void> = this.stream(next.pod, next.container).finally(() => {
+      const p: Promise<void> = this.stream(next.pod, next.container, next.instance).finally(() => {
         this.running.delete(p);
         this.pump();
       });
@@ -67,8 +69,14 @@ export class LogStreams {
     }
   }
 
-  private async stream(pod: string, container: string): Promise<void> {
+  private async stream(pod: string, container: string, instance: string): Promise<void> {
+    // A follow request always starts at the container's first line: after a dropped stream, skip
+    // what this instance already printed (a restarted container has a new containerID, a new log).
+    const already = this.printed.get(instance) ?? 0;
+    let seen = 0;
     const print = (line: string): void => {
+      if (++seen <= already) return;
+      this.printed.set(instance, seen);
       const prefixed = this.manyPods || this.podsSeen.size > 1 ? `[${pod}] ${line}` : line;
       this.reporter.info(prefixed);
       this.lastLines.push(prefixed);
@@ -79,7 +87,7 @@ export class LogStreams {
     } catch (err) {
       if (this.signal.aborted) return;
       // The container may not accept log requests yet; allow a retry on the next pod change.
-      this.started.delete(`${pod}/${container}`);
+      this.started.delete(instance);
       this.reporter.debug(`Log stream of ${pod}/${container} ended: ${(err as Error).message}`);
     }
   }

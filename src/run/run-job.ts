@@ -79,7 +79,11 @@ async function submit(settings: RunSettings, deps: RunDeps, job: V1Job, signal: 
     ...job,
     metadata: { ...job.metadata, annotations: { ...job.metadata?.annotations, [Annotation.submissionId]: submission } },
   };
-  signal.throwIfAborted();
+  if (signal.aborted) {
+    const cause = signal.reason as AbortCause | undefined;
+    const why = cause === 'timeout' ? `the timeout of ${settings.timeoutSeconds ?? 0} s passed` : `the workflow was cancelled (${cause ?? 'signal'})`;
+    throw new JobFailedError(`Stopped before submitting: ${why}. No Job was created.`, { status: 'Cancelled', reason: cause === 'timeout' ? 'Timeout' : 'WorkflowCancelled' });
+  }
   // State first, before the request: the name is fixed before the first attempt, so if the runner
   // kills us while the create is in flight (the server may already have made the Job), the post
   // step still finds and deletes it. The uid follows once the answer is in.

@@ -214,3 +214,24 @@ describe('logs', () => {
     }
   });
 });
+
+describe('overrides and quiet runs', () => {
+  it('replaces container[0] image, and follow-logs false prints no pod log', async () => {
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('migrate', { env: { SIM_LOG: 'migrating schema' } }) });
+    const { reporter, error } = await runAction(kc, { job: 'migrate', namespace: ns, image: 'registry.example.com/batch:2.0', 'follow-logs': 'false' });
+    expect(error).toBeUndefined();
+    const job = await batch.readNamespacedJob({ namespace: ns, name: reporter.outputs['run-id'] ?? '' });
+    expect(job.spec?.template.spec?.containers[0]?.image).toBe('registry.example.com/batch:2.0');
+    expect(reporter.lines).not.toContain('migrating schema');
+    expect(reporter.outputs.status).toBe('Success');
+  });
+
+  it('cancelled before the create: a clear message and no Job', async () => {
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('never') });
+    const controller = new AbortController();
+    controller.abort('SIGINT');
+    const { error } = await runAction(kc, { job: 'never', namespace: ns }, { signal: controller.signal });
+    expect(error?.message).toBe('Stopped before submitting: the workflow was cancelled (SIGINT). No Job was created.');
+    expect(await jobsOf('never')).toHaveLength(0);
+  });
+});

@@ -36,3 +36,20 @@ it('survives a 410 Expired watch and watches that keep ending, and reports the r
   expect(jobWatches.length).toBeGreaterThanOrEqual(3); // the expired one, then re-watches after each cut
   expect(jobLists.length).toBe(jobWatches.length); // every watch starts from a fresh list
 });
+
+it('prints every log line exactly once when a follow stream drops mid-way', async () => {
+  const cutting = await startApiProxy(kc, { cutLogsAfterMs: 1200 });
+  try {
+    await kc.makeApiClient(BatchV1Api).createNamespacedJob({
+      namespace: ns,
+      body: sourceJob('chatty', { env: { SIM_LOG: 'l1|l2|l3|l4|l5', SIM_LOG_INTERVAL: '700ms' } }),
+    });
+    const { reporter, error } = await runAction(cutting.kubeConfig, { job: 'chatty', namespace: ns });
+    expect(error).toBeUndefined();
+    expect(reporter.lines.filter((l) => /^l\d$/.test(l))).toEqual(['l1', 'l2', 'l3', 'l4', 'l5']);
+    const logRequests = cutting.requests.filter((r) => r.path.includes('/log?'));
+    expect(logRequests.length).toBeGreaterThanOrEqual(2); // the cut one and the re-stream
+  } finally {
+    await cutting.close();
+  }
+});

@@ -33,6 +33,8 @@ export interface ProxyFaults {
   readonly delayJobCreateAnswerMs?: number;
   /** End every watch stream after this long, as a load balancer or the API server's timeout would. */
   readonly cutWatchesAfterMs?: number;
+  /** End every pod log stream after this long (a dropped connection mid-follow). */
+  readonly cutLogsAfterMs?: number;
   /** Answer the first Job watch with the ERROR event the API server sends for an expired resourceVersion. */
   readonly expireFirstJobWatch?: boolean;
 }
@@ -69,6 +71,8 @@ export async function startApiProxy(
       return;
     }
     if (isWatch && options.cutWatchesAfterMs !== undefined) setTimeout(() => res.destroy(), options.cutWatchesAfterMs).unref();
+    const isLog = /\/pods\/[^/]+\/log\?/.test(req.url ?? '');
+    if (isLog && options.cutLogsAfterMs !== undefined) setTimeout(() => res.destroy(), options.cutLogsAfterMs).unref();
     const upstreamOptions: RequestOptions = {
       host: target.hostname,
       port: target.port,

@@ -38,6 +38,7 @@ export async function runAction(
     const cluster = new KubeJobCluster(kc, systemClock, reporter);
     // As src/github/signals.ts does: the reason tells the orchestrator why the run was aborted.
     const controller = new AbortController();
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
     options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason), { once: true });
     const timer = settings.timeoutSeconds === undefined ? undefined : setTimeout(() => controller.abort('timeout'), settings.timeoutSeconds * 1000);
     const signal = controller.signal;

@@ -2,8 +2,9 @@
 // "module"). dist/ is committed; CI rebuilds it and fails on any difference. Entries build
 // concurrently, one ncc process per core: each is independent, and the output is the same.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -22,6 +23,38 @@ const only = process.argv.slice(2);
 const work = Object.entries(entries).filter(
   ([out, entry]) => existsSync(entry) && (only.length === 0 || only.some((prefix) => out.startsWith(prefix))),
 );
+
+/** Every file below the given paths, sorted, for a content hash. */
+function filesUnder(paths) {
+  const files = [];
+  const walk = (p) => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) for (const name of readdirSync(p)) walk(join(p, name));
+    else files.push(p);
+  };
+  paths.forEach(walk);
+  return files.sort();
+}
+
+function hashOf(paths) {
+  const hash = createHash('sha256');
+  for (const file of filesUnder(paths)) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+// Incremental: ncc takes over a minute, and its output is a pure function of the sources, the
+// lockfile and this script. A fresh clone (CI's check-dist) has no stamp and always rebuilds;
+// FORCE_BUNDLE=1 rebuilds anyway.
+const STAMP = join('.cache', `bundle-stamp${only.length ? `-${only.join('-').replace(/\W/g, '_')}` : ''}.json`);
+const inputs = hashOf(['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/bundle.mjs']);
+const outputs = () => hashOf(work.map(([out]) => out));
+if (!process.env.FORCE_BUNDLE && existsSync(STAMP)) {
+  const stamp = JSON.parse(readFileSync(STAMP, 'utf8'));
+  if (stamp.inputs === inputs && stamp.outputs === outputs()) {
+    process.stdout.write('bundle: up to date (sources and outputs unchanged since the last build)\n');
+    process.exit(0);
+  }
+}
 
 async function bundle([out, entry]) {
   rmSync(out, { recursive: true, force: true });
@@ -43,3 +76,5 @@ try {
   process.stderr.write(`${err.stderr ?? ''}${err.message}\n`);
   process.exit(1);
 }
+mkdirSync('.cache', { recursive: true });
+writeFileSync(STAMP, JSON.stringify({ inputs, outputs: outputs() }) + '\n');

@@ -12,16 +12,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { BatchV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Label } from '../../src/core/names.js';
 import { startArm, ROLE, clusterResourceId, type ArmFake } from '../fakes/arm.js';
 import { startAzureDevOpsOidc, type AzureDevOpsJob, type AzureDevOpsOidcFake } from '../fakes/azure-devops-oidc.js';
 import { startEntra, type EntraFake } from '../fakes/entra.js';
 import { startKubeApiStub, type KubeApiStub } from '../fakes/kube-api-stub.js';
 import { createTestCa } from '../fakes/test-ca.js';
 import { startTask, type ServiceEndpoint, type TaskRun } from '../support/azure-devops-agent.js';
-import { adminKubeConfig, createTestNamespace, waitFor } from '../support/cluster.js';
+import { adminKubeConfig, createTestNamespace, jobsFromSource, podsOfJob, waitFor } from '../support/cluster.js';
 import { limitedKubeConfig } from '../support/limited-identity.js';
 import { readmeRole } from '../support/readme-role.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
@@ -37,7 +36,6 @@ let arm: ArmFake;
 let kubeStub: KubeApiStub;
 let admin: KubeConfig;
 let batch: BatchV1Api;
-let core: CoreV1Api;
 let ns: string;
 /** The README Role's ServiceAccount: what a Kubernetes service connection would hold. */
 let limited: KubeConfig;
@@ -51,7 +49,6 @@ beforeAll(async () => {
   kubeStub = await startKubeApiStub(stubCa, entra.issuerFor(tenantId), ca.certPem);
   admin = adminKubeConfig();
   batch = admin.makeApiClient(BatchV1Api);
-  core = admin.makeApiClient(CoreV1Api);
   ns = await createTestNamespace('azdo');
   limited = await limitedKubeConfig(admin, ns, 'azdo-task', readmeRole());
   pipelineJob = ado.addJob({ organization: 'contoso', project: 'data', serviceConnections: [] });
@@ -62,8 +59,8 @@ afterAll(async () => {
 });
 
 const SC_K8S = 'b3c5a1f0-4d7e-4c55-9a0e-7d1f2e3a4b01';
-const runsOf = async (source: string) => (await batch.listNamespacedJob({ namespace: ns, labelSelector: `${Label.sourceName}=${source}` })).items;
-const podsOf = async (uid: string) => (await core.listNamespacedPod({ namespace: ns, labelSelector: `batch.kubernetes.io/controller-uid=${uid}` })).items;
+const runsOf = (source: string) => jobsFromSource(admin, ns, source);
+const podsOf = (uid: string) => podsOfJob(admin, ns, uid);
 
 /** A Kubernetes service connection (authorization type Kubeconfig) for the README Role's identity. */
 function kubernetesConnection(): ServiceEndpoint {

@@ -4,7 +4,7 @@
 import { PassThrough } from 'node:stream';
 import { ApiException, BatchV1Api, CoreV1Api, Log, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminKubeConfig, createTestNamespace, cronJobManifest, jobManifest, waitFor } from '../support/cluster.js';
+import { adminKubeConfig, createTestNamespace, cronJobManifest, jobManifest, podsOfJob, waitFor } from '../support/cluster.js';
 import { limitedKubeConfig } from '../support/limited-identity.js';
 
 let kc: KubeConfig;
@@ -20,8 +20,7 @@ beforeAll(async () => {
 });
 
 const readJob = (name: string) => batch.readNamespacedJob({ namespace: ns, name });
-const podsOf = async (job: V1Job): Promise<V1Pod[]> =>
-  (await core.listNamespacedPod({ namespace: ns, labelSelector: `batch.kubernetes.io/controller-uid=${job.metadata?.uid}` })).items;
+const podsOf = (job: V1Job): Promise<V1Pod[]> => podsOfJob(kc, ns, job.metadata?.uid);
 const condition = (job: V1Job, type: string) => job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
 
 async function waitForCondition(name: string, type: string, timeoutMs = 60_000): Promise<V1Job> {

@@ -1,11 +1,10 @@
 /** "Nothing lost, nothing left behind": a create whose response is lost is retried and adopted, never duplicated. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { adminKubeConfig, createTestNamespace } from '../support/cluster.js';
+import { adminKubeConfig, createTestNamespace, jobsFromSource } from '../support/cluster.js';
 import { startApiProxy, type ApiProxy } from '../support/api-proxy.js';
 import { runAction } from '../support/run-action.js';
 import { sourceJob } from '../support/sources.js';
-import { Label } from '../../src/core/names.js';
 
 let kc: KubeConfig;
 let ns: string;
@@ -24,7 +23,7 @@ it('adopts the Job whose create response was lost instead of creating a second o
   const { reporter, error } = await runAction(proxy.kubeConfig, { job: 'lossy', namespace: ns });
   expect(error).toBeUndefined();
   expect(proxy.jobCreates).toBe(2); // the lost one and the retry that answered AlreadyExists
-  const runs = (await batch.listNamespacedJob({ namespace: ns, labelSelector: `${Label.sourceName}=lossy` })).items;
+  const runs = await jobsFromSource(kc, ns, 'lossy');
   expect(runs.map((j) => j.metadata?.name)).toEqual([reporter.outputs['run-id']]);
   expect(reporter.outputs.status).toBe('Success');
   expect(reporter.text()).toMatch(/retrying in \d+ ms/);

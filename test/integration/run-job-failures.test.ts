@@ -1,27 +1,22 @@
 /** How runs end badly, against the real control plane: every end says why and leaves nothing running. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { adminKubeConfig, createTestNamespace, waitFor } from '../support/cluster.js';
+import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { adminKubeConfig, createTestNamespace, jobsFromSource, podsOfJob, waitFor } from '../support/cluster.js';
 import { runAction } from '../support/run-action.js';
 import { sourceJob } from '../support/sources.js';
-import { Label } from '../../src/core/names.js';
 
 let kc: KubeConfig;
 let batch: BatchV1Api;
-let core: CoreV1Api;
 let ns: string;
 
 beforeAll(async () => {
   kc = adminKubeConfig();
   batch = kc.makeApiClient(BatchV1Api);
-  core = kc.makeApiClient(CoreV1Api);
   ns = await createTestNamespace('fail');
 });
 
-const runsOf = async (source: string) =>
-  (await batch.listNamespacedJob({ namespace: ns, labelSelector: `${Label.sourceName}=${source}` })).items;
-const podsOf = async (uid: string) =>
-  (await core.listNamespacedPod({ namespace: ns, labelSelector: `batch.kubernetes.io/controller-uid=${uid}` })).items;
+const runsOf = (source: string) => jobsFromSource(kc, ns, source);
+const podsOf = (uid: string) => podsOfJob(kc, ns, uid);
 
 describe('a run that fails', () => {
   it('fails the step with BackoffLimitExceeded, the exit code and the last log lines', async () => {

@@ -3,28 +3,23 @@
  * report. Every assertion is about what a user sees: the Job in the cluster, outputs, log, messages.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { adminKubeConfig, createTestNamespace } from '../support/cluster.js';
+import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { adminKubeConfig, createTestNamespace, jobsFromSource, podsOfJob } from '../support/cluster.js';
 import { runAction } from '../support/run-action.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
-import { Annotation, Label } from '../../src/core/names.js';
+import { Annotation } from '../../src/core/names.js';
 
 let kc: KubeConfig;
 let batch: BatchV1Api;
-let core: CoreV1Api;
 let ns: string;
 
 beforeAll(async () => {
   kc = adminKubeConfig();
   batch = kc.makeApiClient(BatchV1Api);
-  core = kc.makeApiClient(CoreV1Api);
   ns = await createTestNamespace('run');
 });
 
-async function jobsOf(source: string) {
-  const list = await batch.listNamespacedJob({ namespace: ns, labelSelector: `${Label.sourceName}=${source}` });
-  return list.items;
-}
+const jobsOf = (source: string) => jobsFromSource(kc, ns, source);
 
 describe('run a CronJob with params', () => {
   it('clones the jobTemplate, overlays env, follows it to Success and reports the result', async () => {
@@ -89,8 +84,7 @@ describe('run a Job', () => {
     expect(reporter.lines).toContain('MODE=incremental');
     const template = await batch.readNamespacedJob({ namespace: ns, name: 'template' });
     expect(template.spec?.suspend).toBe(true);
-    const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: `batch.kubernetes.io/controller-uid=${template.metadata?.uid}` });
-    expect(pods.items).toHaveLength(0);
+    expect(await podsOfJob(kc, ns, template.metadata?.uid)).toHaveLength(0);
   });
 
   it('overlays a var that had valueFrom: the value replaces valueFrom', async () => {

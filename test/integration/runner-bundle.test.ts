@@ -6,8 +6,8 @@
  */
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Annotation, Label } from '../../src/core/names.js';
-import { adminKubeConfig, createTestNamespace } from '../support/cluster.js';
+import { Annotation } from '../../src/core/names.js';
+import { adminKubeConfig, createTestNamespace, jobsFromSource } from '../support/cluster.js';
 import { annotationsOf, groupsOf, kubeconfigText, leaksOf, runStep, stagedAction } from '../support/runner-steps.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
 
@@ -28,9 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => action?.dispose());
 
-async function jobsOf(source: string) {
-  return (await batch.listNamespacedJob({ namespace: ns, labelSelector: `${Label.sourceName}=${source}` })).items;
-}
+const jobsOf = (source: string) => jobsFromSource(kc, ns, source);
 
 describe('the bundled main and post steps, as the runner runs them', () => {
   it('runs a CronJob: grouped log, outputs from the heredoc file, state into post, summary; post keeps the finished Job', async () => {

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelLikeRunner, killNow, ROOT } from '../../scripts/lib/runner.mjs';
-import { Label } from '../../src/core/names.js';
 import { startApiProxy, type ApiProxy } from '../support/api-proxy.js';
-import { adminKubeConfig, createTestNamespace, waitFor } from '../support/cluster.js';
+import { adminKubeConfig, createTestNamespace, jobsFromSource, waitFor } from '../support/cluster.js';
 import { collect, kubeconfigText, runStep, stagedAction, start } from '../support/runner-steps.js';
 import { sourceJob } from '../support/sources.js';
 
@@ -123,7 +122,7 @@ const isFinished = (job: V1Job): boolean =>
   (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 
 async function jobsOf(trial: Trial): Promise<V1Job[]> {
-  return (await batch.listNamespacedJob({ namespace: ns, labelSelector: `${Label.sourceName}=${trial.id}` })).items;
+  return jobsFromSource(kc, ns, trial.id);
 }
 async function podsOf(trial: Trial): Promise<string[]> {
   return (await core.listNamespacedPod({ namespace: ns, labelSelector: `trial=${trial.id}` })).items.map((p) => p.metadata?.name ?? '');

@@ -2,7 +2,8 @@
 // test/setup/global-setup.ts. Pods there are simulated; their behaviour is set with SIM_* env
 // vars (test/localcluster/README.md).
 import { randomBytes } from 'node:crypto';
-import { CoreV1Api, KubeConfig, type V1CronJob, type V1EnvVar, type V1Job } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, KubeConfig, type V1CronJob, type V1EnvVar, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { Label } from '../../src/core/names.js';
 import { afterAll, beforeAll, inject } from 'vitest';
 
 /** A KubeConfig for the cluster's admin (system:masters) identity. */
@@ -57,6 +58,18 @@ export function withNamespace(prefix: string): { readonly name: string } {
       return name;
     },
   };
+}
+
+/** The Jobs the action created from `source` (by the source-name label it puts on every run). */
+export async function jobsFromSource(kc: KubeConfig, namespace: string, source: string): Promise<V1Job[]> {
+  const list = await kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace, labelSelector: `${Label.sourceName}=${source}` });
+  return list.items;
+}
+
+/** A Job's pods, by the controller-uid label the Job controller sets on them. */
+export async function podsOfJob(kc: KubeConfig, namespace: string, jobUid: string | undefined): Promise<V1Pod[]> {
+  const list = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: `batch.kubernetes.io/controller-uid=${jobUid ?? ''}` });
+  return list.items;
 }
 
 /**

@@ -18,7 +18,8 @@ fi
 command -v go >/dev/null || { echo "install-act: Go is required (go install github.com/nektos/act@${ACT_VERSION})." >&2; exit 1; }
 mkdir -p "$bin_dir"
 echo "install-act: building github.com/nektos/act@${ACT_VERSION} into $bin_dir (a few minutes on a cold cache)"
-build() { GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOBIN="$bin_dir" nice -n 19 go install "github.com/nektos/act@${ACT_VERSION}"; }
+# GOTOOLCHAIN=auto unless set: an older Go fetches the toolchain act's go.mod asks for.
+build() { GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOBIN="$bin_dir" nice -n 19 go install "github.com/nektos/act@${ACT_VERSION}"; }
 if ! build; then
   # As .ci/run does for the control plane: some machines cannot reach the checksum database.
   echo "install-act: go install failed; retrying without the checksum database (GONOSUMDB)" >&2

@@ -53,22 +53,36 @@ function ldflags() {
   return ['-s', '-w', ...stamp('k8s.io/component-base/version'), ...stamp('k8s.io/client-go/pkg/version')].join(' ');
 }
 
+/** Go 1.21 is the first go command that switches toolchains (go.dev/doc/toolchain). */
+const MIN_BOOTSTRAP_GO = '1.21';
+
+// Asked in the module, so the answer is the toolchain that builds it: with GOTOOLCHAIN=auto an
+// older local Go switches to the one go.mod asks for (downloaded once into the module cache).
 function goVersion() {
-  const result = spawnSync('go', ['version'], { encoding: 'utf8', env: goEnv() });
+  const result = spawnSync('go', ['version'], { cwd: moduleDir, encoding: 'utf8', env: goEnv() });
   if (result.error || result.status !== 0) {
+    const detail = result.error ? `: ${result.error.message}` : result.stderr?.trim() ? `:\n${result.stderr.trim()}\n` : '. ';
     throw new Error(
-      'Go is needed to build the local control plane (test/localcluster), but `go version` failed' +
-        (result.error ? `: ${result.error.message}` : '') +
-        '. Install Go >= 1.26 from https://go.dev/dl/ (or your package manager) and make sure `go` is on PATH.',
+      'Go is needed to build the local control plane (test/localcluster), but `go version` failed' + detail +
+        `Install Go ${MIN_BOOTSTRAP_GO} or later from https://go.dev/dl/ (or your package manager) and put \`go\` on PATH:` +
+        ` it fetches the toolchain go.mod asks for (${moduleGoLine()}) from the module proxy. Where the proxy serves no` +
+        ' toolchains, install that Go release itself.',
     );
   }
   return result.stdout.trim();
 }
 
-// GOTOOLCHAIN=local: never download another toolchain. CGO_ENABLED=0 with -trimpath matches the
-// flags of every other build of this module, so they share one build cache.
+/** `toolchain go1.26.8` or `go 1.26`, as go.mod says: what an older Go will fetch. */
+function moduleGoLine() {
+  const text = readFileSync(join(moduleDir, 'go.mod'), 'utf8');
+  return /^toolchain\s+\S+/m.exec(text)?.[0] ?? /^go\s+\S+/m.exec(text)?.[0] ?? 'its go line';
+}
+
+// GOTOOLCHAIN=auto unless the caller chose one: a local Go that satisfies go.mod builds as is
+// (nothing is downloaded); an older one fetches the toolchain go.mod names instead of failing.
+// CGO_ENABLED=0 with -trimpath matches every other build of this module, so they share one cache.
 function goEnv() {
-  return { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
+  return { ...process.env, GOTOOLCHAIN: process.env.GOTOOLCHAIN || 'auto', CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
 }
 
 /**

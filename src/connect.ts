@@ -1,7 +1,8 @@
-/** Reaches the cluster as the settings say: Azure sign-in (OIDC federation) or a kubeconfig. */
+/** Reaches the cluster as the settings say: Azure sign-in (OIDC, workload or managed identity), the pod's service account, or a kubeconfig. */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Connection, ConnectionSettings } from './core/settings.js';
+import type { ConnectionSettings } from './core/settings.js';
 import type { FederatedTokenSource } from './azure/sign-in.js';
+import { loadInClusterKubeConfig } from './kubernetes/in-cluster.js';
 import { loadKubeConfig } from './kubernetes/kubeconfig.js';
 
 export interface Connected {
@@ -18,18 +19,35 @@ export async function connect(
 ): Promise<Connected> {
   const c = settings.connection;
   if (c.kind === 'kubeconfig') return { kubeConfig: loadKubeConfig(c.kubeconfig, env, mask), monitorUrl: undefined };
-  // POLYSYNC_AZURE_AUTHORITY_HOST / POLYSYNC_ARM_ENDPOINT: for sovereign or private endpoints, and the tests' fakes.
+  if (c.kind === 'in-cluster') return { kubeConfig: await loadInClusterKubeConfig(c, mask), monitorUrl: undefined };
+  // POLYSYNC_AZURE_AUTHORITY_HOST / POLYSYNC_ARM_ENDPOINT / POLYSYNC_IMDS_ENDPOINT: for sovereign or private endpoints, and the tests' fakes.
   // Loaded only for Azure sign-in: @azure/identity and MSAL are a quarter of the bundle, and
   // parsing them at start-up delays the first request of every kubeconfig-mode run (bench/startup.ts).
   const { endpointOverridesFromEnv, signInToAks } = await import('./azure/sign-in.js');
   return signInToAks(c, federatedToken, mask, { endpoints: endpointOverridesFromEnv(env) });
 }
 
-/** One line for the Connect group: which API server, reached how (never a credential). */
-export function describeConnection(c: Connection, server: string | undefined): string {
+const AZURE_WAY = {
+  oidc: 'OIDC federation',
+  'workload-identity': 'workload identity (AZURE_FEDERATED_TOKEN_FILE)',
+  'managed-identity': 'the VM\'s managed identity (IMDS)',
+} as const;
+
+/**
+ * One line for the Connect group: which API server, reached how, and why that way (never a credential).
+ * @param why what chose the way, when not auth-type (the Azure DevOps task's connectionType)
+ */
+export function describeConnection(settings: ConnectionSettings, server: string | undefined, why = authTypeWhy(settings)): string {
+  const c = settings.connection;
   const where = `API server ${server ?? '(unknown)'}`;
   if (c.kind === 'azure') {
-    return `${where}: AKS cluster ${c.clusterName} (resource group ${c.resourceGroup}), signed in as application ${c.clientId} through OIDC federation${c.admin ? ', admin credentials' : ''}.`;
+    const who = c.clientId === '' ? 'the system-assigned managed identity' : `application ${c.clientId}`;
+    return `${where}: AKS cluster ${c.clusterName} (resource group ${c.resourceGroup}), signed in as ${who} through ${AZURE_WAY[c.signIn.kind]}${c.admin ? ', admin credentials' : ''}; ${why}`;
   }
-  return `${where}: from ${c.kubeconfig === undefined ? 'the KUBECONFIG file' : "input 'kubeconfig'"}.`;
+  if (c.kind === 'in-cluster') return `${where}: as the runner pod's service account (${c.serviceAccountDir}/token); ${why}`;
+  return `${where}: from ${c.kubeconfig === undefined ? 'the KUBECONFIG file' : "input 'kubeconfig'"}; ${why}`;
+}
+
+function authTypeWhy(settings: ConnectionSettings): string {
+  return `auth-type ${settings.auth.reason === undefined ? settings.auth.type : `auto chose ${settings.auth.type}: ${settings.auth.reason}`}.`;
 }

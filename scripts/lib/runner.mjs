@@ -93,14 +93,42 @@ export function parseFileCommands(text) {
   return result;
 }
 
-/** Parses `::command props::message` lines from stdout (errors, warnings, masks, groups). */
+/**
+ * The workflow commands the runner acts on in a step's stdout, parsed as actions/runner does
+ * (ActionCommandManager.TryProcessCommand, ActionCommand.TryParseV2 and TryParse): `::name props::data`
+ * at the start of a line after leading whitespace, the older `##[name props]data` anywhere in a line,
+ * and nothing at all between `::stop-commands::TOKEN` and `::TOKEN::`.
+ */
 export function parseWorkflowCommands(stdout) {
   const commands = [];
+  let stopToken;
   for (const line of stdout.split(/\r?\n/)) {
-    const m = /^::([a-z-]+)( [^:]*)?::(.*)$/.exec(line);
-    if (m) commands.push({ command: m[1], properties: (m[2] ?? '').trim(), message: m[3] });
+    const command = parseCommandV2(line.trimStart()) ?? parseCommandV1(line);
+    if (!command) continue;
+    if (stopToken !== undefined) {
+      if (command.command.toLowerCase() === stopToken.toLowerCase()) stopToken = undefined;
+      continue;
+    }
+    if (command.command === 'stop-commands' && command.message !== '') {
+      stopToken = command.message;
+      continue;
+    }
+    commands.push(command);
   }
   return commands;
+}
+
+function parseCommandV2(line) {
+  const m = /^::([^\s:]+)(?: (.*?))?::(.*)$/.exec(line);
+  return m ? { command: m[1], properties: (m[2] ?? '').trim(), message: m[3] } : undefined;
+}
+
+function parseCommandV1(line) {
+  const start = line.indexOf('##[');
+  const end = start === -1 ? -1 : line.indexOf(']', start);
+  if (end === -1) return undefined;
+  const [name = '', ...props] = line.slice(start + 3, end).split(' ');
+  return name ? { command: name, properties: props.join(' ').trim(), message: line.slice(end + 1) } : undefined;
 }
 
 /**

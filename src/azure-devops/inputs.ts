@@ -4,10 +4,11 @@
  * out (as the GitHub runner does with action.yml), so no default is repeated here.
  */
 import { InputError } from '../core/errors.js';
-import type { InputName } from '../core/names.js';
+import { Input, type InputName } from '../core/names.js';
+import { AZURE_DEVOPS_TERMS, GITHUB_TERMS } from '../core/terms.js';
 import type { InputReader } from '../core/parse-settings.js';
 import {
-  AZURE_ONLY_INPUTS, ConnectionType, FROM_SERVICE_CONNECTION, TASK_INPUT, TaskInput, taskInputName, type ConnectionTypeName,
+  CONNECTION_AUTH_TYPE, ConnectionType, FROM_SERVICE_CONNECTION, INPUT_ONLY_FOR, TASK_INPUT, TaskInput, taskInputName, type ConnectionTypeName,
 } from './task-names.js';
 
 /** tl.getInput: an input's value as the agent passed it (INPUT_<NAME>, from task-lib's vault). */
@@ -23,9 +24,8 @@ export function readConnectionType(getInput: GetTaskInput): ConnectionTypeName {
 
 /**
  * The core's reader: task inputs by their task.json names, plus the values the service connection
- * supplies (`fromConnection`). Azure-only inputs read as '' with a Kubernetes service connection,
- * as task.json's visibleRule hides them there (a leftover `useClusterAdmin: true` must not turn a
- * kubeconfig run into an Azure one).
+ * or the connection type supplies (`fromConnection`). Inputs of other connection types
+ * (INPUT_ONLY_FOR) read as '', as task.json's visibleRule hides them.
  */
 export function coreInputReader(
   getInput: GetTaskInput,
@@ -35,7 +35,8 @@ export function coreInputReader(
   return (name) => {
     const derived = fromConnection[name];
     if (derived !== undefined) return derived;
-    if (connectionType !== ConnectionType.azureResourceManager && AZURE_ONLY_INPUTS.includes(name)) return '';
+    const onlyFor = INPUT_ONLY_FOR[name];
+    if (onlyFor !== undefined && !onlyFor.includes(connectionType)) return '';
     const taskName = taskInputName(name);
     return taskName === undefined ? '' : (getInput(taskName) ?? '');
   };
@@ -43,19 +44,32 @@ export function coreInputReader(
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const SIGNS_IN_AS_AGENT: readonly ConnectionTypeName[] = [ConnectionType.managedIdentity, ConnectionType.inCluster];
+
 /**
  * The core's messages name inputs as a workflow does (`Input 'allow-new-params' …`); a pipeline
  * author needs task.json's names (`allowNewParams`) or, for values that come from the service
- * connection, which connection field is wrong.
+ * connection, which connection field is wrong. The adapters' hints that speak of "the runner" or
+ * "the workflow's" token (errors.ts, entra-errors.ts, aks-credentials.ts) get the agent's words.
+ * `connectionType` undefined (it could not be read): as for a service connection.
  */
-export function inTaskTerms(message: string): string {
+export function inTaskTerms(message: string, connectionType?: ConnectionTypeName): string {
   let out = message;
-  for (const [core, source] of Object.entries(FROM_SERVICE_CONNECTION)) {
+  for (const [type, authType] of Object.entries(CONNECTION_AUTH_TYPE)) {
+    if (authType !== undefined) out = out.replace(new RegExp(`'${Input.authType}: ${authType}'`, 'g'), `'${TaskInput.connectionType}: ${type}'`);
+  }
+  // Signing in as the agent, client and subscription ids are task inputs, not service connection fields.
+  const asAgent = connectionType !== undefined && SIGNS_IN_AS_AGENT.includes(connectionType);
+  const fromConnection = Object.entries(FROM_SERVICE_CONNECTION).filter(([core]) => !asAgent || !(core in TASK_INPUT));
+  for (const [core, source] of fromConnection) {
     out = out.replace(new RegExp(`Input '${escapeRegExp(core)}'`, 'g'), source.charAt(0).toUpperCase() + source.slice(1));
     out = out.replace(new RegExp(`'${escapeRegExp(core)}'`, 'g'), source);
   }
   for (const [core, task] of Object.entries(TASK_INPUT)) {
     out = out.replace(new RegExp(`'${escapeRegExp(core)}'`, 'g'), `'${task}'`);
+  }
+  for (const term of ['host', 'run'] as const) {
+    out = out.replace(new RegExp(`\\bthe ${GITHUB_TERMS[term]}\\b`, 'g'), `the ${AZURE_DEVOPS_TERMS[term]}`);
   }
   return out;
 }

@@ -1,9 +1,10 @@
 /**
  * The task's main execution: read inputs and the service connection, connect, run the Job, and set
- * the task result: Succeeded when the Job succeeded, Cancelled when the agent cancelled the step
+ * the task result: Succeeded when the Job succeeded, Canceled when the agent cancelled the step
  * (it sends SIGINT, then SIGTERM: azure-pipelines-agent docs/design/jobcancellation.md), Failed
  * otherwise, a `timeout` input that expires included.
  */
+import { describeConnection } from '../connect.js';
 import { toError } from '../core/errors.js';
 import { parseRunSettings } from '../core/parse-settings.js';
 import { KubeJobCluster } from '../kubernetes/job-cluster.js';
@@ -14,27 +15,35 @@ import type { Fetch } from './oidc-token.js';
 import { inTaskTerms } from './inputs.js';
 import { AzureDevOpsReporter } from './reporter.js';
 import { runContextFromVariables } from './run-context.js';
-import { readTaskConnection } from './task-connection.js';
-import type { TaskLib } from './task-lib.js';
+import { readTaskConnection, type TaskConnection } from './task-connection.js';
+import { setCanceled, type TaskLib } from './task-lib.js';
+import { TaskInput } from './task-names.js';
 
 export async function mainStep(tl: TaskLib, env: NodeJS.ProcessEnv, fetchImpl?: Fetch): Promise<void> {
   const reporter = new AzureDevOpsReporter(tl);
   let run: RunSignal | undefined;
+  let task: TaskConnection | undefined;
   try {
     // Bad inputs or a bad service connection fail here, before anything connects or is created.
-    const task = readTaskConnection(tl, env, fetchImpl);
-    const settings = parseRunSettings(task.read);
+    const connection = readTaskConnection(tl, env, fetchImpl);
+    task = connection;
+    const settings = parseRunSettings(connection.read, connection.facts);
     run = runSignal(settings.timeoutSeconds);
-    const { kubeConfig, monitorUrl } = await reporter.group('Connect', () => task.connect(settings, (s) => reporter.setSecret(s)));
+    const { kubeConfig, monitorUrl } = await reporter.group('Connect', async () => {
+      const connected = await connection.connect(settings, (s) => reporter.setSecret(s));
+      const why = `${TaskInput.connectionType} ${connection.type}.`;
+      reporter.info(inTaskTerms(describeConnection(settings, connected.kubeConfig.getCurrentCluster()?.server, why), connection.type));
+      return connected;
+    });
     const cluster = new KubeJobCluster(kubeConfig, systemClock, reporter);
     const context = runContextFromVariables((name) => tl.getVariable(name));
     const result = await runJob(settings, { cluster, reporter, clock: systemClock, context, random: Math.random, monitorUrl }, run.signal);
     tl.setResult(tl.TaskResult.Succeeded, `jobs/${settings.namespace}/${result.name}: ${result.status}`);
   } catch (thrown) {
-    const message = inTaskTerms(toError(thrown).message);
+    const message = inTaskTerms(toError(thrown).message, task?.type);
     if (cancelledByAgent(run)) {
       reporter.info(message);
-      tl.setResult(tl.TaskResult.Cancelled, message);
+      setCanceled(tl, message);
     } else {
       tl.setResult(tl.TaskResult.Failed, message);
     }

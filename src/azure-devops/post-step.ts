@@ -13,11 +13,12 @@ import { systemClock } from '../system-clock.js';
 import type { Fetch } from './oidc-token.js';
 import { inTaskTerms } from './inputs.js';
 import { AzureDevOpsReporter, readState } from './reporter.js';
-import { readTaskConnection } from './task-connection.js';
+import { readTaskConnection, type TaskConnection } from './task-connection.js';
 import type { TaskLib } from './task-lib.js';
 
 export async function postStep(tl: TaskLib, env: NodeJS.ProcessEnv, fetchImpl?: Fetch): Promise<void> {
   const reporter = new AzureDevOpsReporter(tl);
+  let task: TaskConnection | undefined;
   try {
     const saved = {
       namespace: readState(tl, State.namespace),
@@ -29,15 +30,15 @@ export async function postStep(tl: TaskLib, env: NodeJS.ProcessEnv, fetchImpl?: 
     await cleanupJob(
       saved,
       async () => {
-        const task = readTaskConnection(tl, env, fetchImpl);
-        const settings = parseConnectionSettings(task.read);
+        task = readTaskConnection(tl, env, fetchImpl);
+        const settings = parseConnectionSettings(task.read, task.facts);
         const { kubeConfig } = await task.connect(settings, (s) => reporter.setSecret(s));
         return new KubeJobCluster(kubeConfig, systemClock, reporter);
       },
       reporter,
     );
   } catch (thrown) {
-    reporter.warning(`Cleanup could not complete: ${inTaskTerms(toError(thrown).message)}`, 'Post-job');
+    reporter.warning(`Cleanup could not complete: ${inTaskTerms(toError(thrown).message, task?.type)}`, 'Post-job');
   }
   if (reporter.warnings > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, ''); // the warnings are the issues
   else tl.setResult(tl.TaskResult.Succeeded, '');

@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reporter } from '../core/ports.js';
+import { AZURE_DEVOPS_TERMS } from '../core/terms.js';
 import type { TaskLib } from './task-lib.js';
 import { taskOutputName, taskStateName } from './task-names.js';
 
@@ -31,6 +32,7 @@ export function neutralise(line: string): string {
 }
 
 export class AzureDevOpsReporter implements Reporter {
+  readonly terms = AZURE_DEVOPS_TERMS;
   /** Warnings issued so far: the post-job step reports SucceededWithIssues when there were any. */
   warnings = 0;
 

@@ -15,6 +15,7 @@ export type TaskLib = Pick<
   | 'warning'
   | 'error'
   | 'setResult'
+  | 'command'
   | 'getInput'
   | 'getVariable'
   | 'setVariable'
@@ -52,4 +53,15 @@ export function systemAccessToken(tl: TaskLib): string {
   }
   const fromEndpoint = auth?.scheme?.toLowerCase() === 'oauth' ? auth.parameters['AccessToken'] : undefined;
   return fromEndpoint || tl.getVariable('System.AccessToken') || '';
+}
+
+/**
+ * Ends the task as Canceled. task-lib's `setResult(TaskResult.Cancelled)` prints `result=Cancelled`,
+ * which the agent refuses: TaskCompleteCommand parses it with a case-sensitive
+ * `Enum.TryParse<TaskResult>`, whose member is spelled `Canceled` (azure-pipelines-agent
+ * TaskCommandExtension.cs), so it logs "Command doesn't have valid result value", adds error issues
+ * and drops the message (microsoft/azure-pipelines-tasks#9020).
+ */
+export function setCanceled(tl: TaskLib, message: string): void {
+  tl.command('task.complete', { result: 'Canceled' }, message);
 }

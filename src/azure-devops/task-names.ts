@@ -6,6 +6,7 @@
  * test/unit/azure-devops-task-json.test.ts checks task.json against these tables and DEFAULTS.
  */
 import { Input, Output, State, type InputName, type OutputName, type StateName } from '../core/names.js';
+import type { AuthType } from '../core/settings.js';
 
 /** The task's own inputs that choose and describe the cluster connection (no core counterpart). */
 export const TaskInput = {
@@ -14,12 +15,27 @@ export const TaskInput = {
   kubernetesServiceConnection: 'kubernetesServiceConnection',
 } as const;
 
-/** Values of the connectionType pickList, as the Kubernetes tasks (KubernetesManifest@1) spell them. */
+/**
+ * Values of the connectionType pickList: the two service connections as the Kubernetes tasks
+ * (KubernetesManifest@1) spell them, and two ways a self-hosted agent signs in as itself (issue #9).
+ */
 export const ConnectionType = {
   azureResourceManager: 'azureResourceManager',
   kubernetesServiceConnection: 'kubernetesServiceConnection',
+  /** The agent VM's (or VMSS's) managed identity, through IMDS. */
+  managedIdentity: 'managedIdentity',
+  /** The agent pod's service account (an agent running in the cluster). */
+  inCluster: 'inCluster',
 } as const;
 export type ConnectionTypeName = (typeof ConnectionType)[keyof typeof ConnectionType];
+
+/** The core `auth-type` each connection type stands for; the service connections keep `auto`, which their inputs decide. */
+export const CONNECTION_AUTH_TYPE = {
+  [ConnectionType.azureResourceManager]: undefined,
+  [ConnectionType.kubernetesServiceConnection]: undefined,
+  [ConnectionType.managedIdentity]: 'managed-identity',
+  [ConnectionType.inCluster]: 'in-cluster',
+} as const satisfies Record<ConnectionTypeName, AuthType | undefined>;
 
 /**
  * Core inputs the task takes as inputs of its own. The Azure identity (client, tenant,
@@ -32,9 +48,13 @@ export const TASK_INPUT = {
   [Input.cronjob]: 'cronJob',
   [Input.namespace]: 'namespace',
   [Input.params]: 'params',
+  [Input.secretParams]: 'secretParams',
   [Input.allowNewParams]: 'allowNewParams',
   [Input.timeout]: 'timeout',
   [Input.image]: 'image',
+  [Input.container]: 'container',
+  [Input.queue]: 'queue',
+  [Input.ignoreSidecars]: 'ignoreSidecars',
   [Input.wait]: 'wait',
   [Input.followLogs]: 'followLogs',
   [Input.dryRun]: 'dryRun',
@@ -44,14 +64,30 @@ export const TASK_INPUT = {
   [Input.ttlSecondsAfterFinished]: 'ttlSecondsAfterFinished',
   [Input.imagePullGracePeriod]: 'imagePullGracePeriod',
   [Input.maxLogStreams]: 'maxLogStreams',
+  [Input.concurrency]: 'concurrency',
+  [Input.attach]: 'attach',
   [Input.resourceGroup]: 'azureResourceGroup',
   [Input.clusterName]: 'kubernetesCluster',
   [Input.admin]: 'useClusterAdmin',
+  // Managed identity only: a service connection supplies these otherwise.
+  [Input.subscriptionId]: 'azureSubscriptionId',
+  [Input.clientId]: 'managedIdentityClientId',
 } as const satisfies Partial<Record<InputName, string>>;
 export type TaskInputName = (typeof TASK_INPUT)[keyof typeof TASK_INPUT];
 
-/** Core inputs that only mean something with an Azure Resource Manager connection (task.json visibleRule). */
-export const AZURE_ONLY_INPUTS: readonly InputName[] = [Input.resourceGroup, Input.clusterName, Input.admin];
+const AZURE_TYPES = [ConnectionType.azureResourceManager, ConnectionType.managedIdentity] as const;
+/**
+ * Core inputs read from task inputs only with these connection types; task.json's visibleRule hides
+ * them otherwise, and the task reads them as '' then (a leftover `useClusterAdmin: true` must not
+ * turn a kubeconfig run into an Azure one).
+ */
+export const INPUT_ONLY_FOR: Readonly<Partial<Record<InputName, readonly ConnectionTypeName[]>>> = {
+  [Input.resourceGroup]: AZURE_TYPES,
+  [Input.clusterName]: AZURE_TYPES,
+  [Input.admin]: AZURE_TYPES,
+  [Input.subscriptionId]: [ConnectionType.managedIdentity],
+  [Input.clientId]: [ConnectionType.managedIdentity],
+};
 
 /** Core inputs derived from the service connection, and where each comes from (for messages). */
 export const FROM_SERVICE_CONNECTION = {
@@ -61,6 +97,8 @@ export const FROM_SERVICE_CONNECTION = {
   [Input.azureEnvironment]: `the '${TaskInput.azureSubscription}' service connection's environment`,
   [Input.audience]: 'the Azure DevOps OIDC token audience',
   [Input.kubeconfig]: `the '${TaskInput.kubernetesServiceConnection}' service connection's kubeconfig`,
+  // The task chooses the way by its connection type (CONNECTION_AUTH_TYPE).
+  [Input.authType]: `the '${TaskInput.connectionType}' input`,
 } as const satisfies Partial<Record<InputName, string>>;
 
 /** Output variables (isOutput=true): read downstream as $(<step name>.<variable>). Discovery's `jobs` is GitHub-only. */
@@ -87,7 +125,7 @@ export const TASK_STATE = {
   [State.submissionId]: 'polysyncJobSubmissionId',
 } as const satisfies Record<StateName, string>;
 
-/** The task.json name of a core input, or undefined when the service connection supplies it. */
+/** The task.json name of a core input, or undefined when only a service connection supplies it. */
 export function taskInputName(name: InputName): TaskInputName | undefined {
   return (TASK_INPUT as Partial<Record<InputName, TaskInputName>>)[name];
 }

@@ -108,8 +108,15 @@ export function createFederatedCredential(options: FederatedCredentialOptions): 
     }
   };
 
+  return cachedPerScope(acquire, now);
+}
+
+/**
+ * Our per-scope cache (see the top of this file) around any way of acquiring a token: MSAL's renewal
+ * rule, and concurrent requests (API calls, watches, log streams) for one scope share one acquisition.
+ */
+export function cachedPerScope(acquire: (scope: string) => Promise<AccessToken>, now: () => number = Date.now): AccessTokenProvider {
   const cache = new Map<string, AccessToken>();
-  // Concurrent requests (API calls, watches, log streams) for the same scope share one acquisition.
   const inFlight = new Map<string, Promise<AccessToken>>();
   return async (scope) => {
     const cached = cache.get(scope);

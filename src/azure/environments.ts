@@ -24,6 +24,8 @@ export interface AzureEndpoints {
 export interface EndpointOverrides {
   readonly authorityHost?: string;
   readonly resourceManager?: string;
+  /** IMDS base URL (http), for managed-identity against the tests' loopback fake. */
+  readonly imds?: string;
 }
 
 const CLOUDS: Readonly<Record<AzureEnvironmentName, { authorityHost: string; resourceManager: string }>> = {
@@ -40,6 +42,7 @@ const CLOUDS: Readonly<Record<AzureEnvironmentName, { authorityHost: string; res
 export const ENDPOINT_ENV = {
   authorityHost: 'POLYSYNC_AZURE_AUTHORITY_HOST',
   resourceManager: 'POLYSYNC_ARM_ENDPOINT',
+  imds: 'POLYSYNC_IMDS_ENDPOINT',
 } as const;
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
@@ -64,8 +67,10 @@ export function azureEndpoints(environment: AzureEnvironmentName, overrides: End
 export function endpointOverridesFromEnv(env: Readonly<Record<string, string | undefined>>): EndpointOverrides {
   const authorityHost = env[ENDPOINT_ENV.authorityHost] || undefined;
   const resourceManager = env[ENDPOINT_ENV.resourceManager] || undefined;
+  const imds = env[ENDPOINT_ENV.imds] || undefined;
   return {
     ...(authorityHost === undefined ? {} : { authorityHost }),
     ...(resourceManager === undefined ? {} : { resourceManager }),
+    ...(imds === undefined ? {} : { imds }),
   };
 }

@@ -1,14 +1,16 @@
 /**
  * Signs in to AKS the way AKS users do, with nothing on the runner but this action:
- * platform OIDC token → Entra ID (workload identity federation) → ARM token → list cluster credentials
- * → a KubeConfig whose Entra user fetches a fresh AKS token on every request. Used by the main step and,
+ * platform OIDC token, workload identity token file or IMDS → Entra ID → ARM token → list cluster
+ * credentials → a KubeConfig whose Entra user fetches a fresh AKS token on every request. Used by the main step and,
  * identically, by the post step that cancels the Job.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { monitorUrl as portalMonitorUrl } from '../core/monitor-url.js';
 import type { AzureConnection } from '../core/settings.js';
 import { listClusterKubeconfig } from './aks-credentials.js';
-import { createFederatedCredential } from './credential.js';
+import { createFederatedCredential, type AccessTokenProvider } from './credential.js';
+import { createManagedIdentityCredential } from './managed-identity-credential.js';
+import { workloadIdentityTokenSource } from './workload-identity-token.js';
 import { azureEndpoints, type EndpointOverrides } from './environments.js';
 import type { FederatedTokenSource, Mask } from './federated-token.js';
 import { buildAksKubeConfig } from './kubeconfig.js';
@@ -46,26 +48,42 @@ export async function signInToAks(
 ): Promise<AksSignIn> {
   const endpoints = azureEndpoints(conn.environment, options.endpoints);
   const tls = options.extraCaPem === undefined ? {} : { extraCaPem: options.extraCaPem };
-  const accessToken = createFederatedCredential({
-    tenantId: conn.tenantId,
-    clientId: conn.clientId,
-    audience: conn.audience,
-    authorityHost: endpoints.authorityHost,
-    environment: conn.environment,
-    tokenSource,
-    mask,
-    ...tls,
-  });
+  const accessToken = credentialFor(conn, tokenSource, mask, options, endpoints.authorityHost);
 
   const armToken = await accessToken(endpoints.resourceManagerScope);
   const yaml = await listClusterKubeconfig(conn, {
     resourceManager: endpoints.resourceManager,
     accessToken: armToken,
-    caller: { clientId: conn.clientId },
+    caller: { clientId: conn.clientId === '' ? 'the system-assigned managed identity' : conn.clientId },
     ...tls,
   });
   const { kubeConfig, user } = buildAksKubeConfig(yaml, accessToken, mask);
   if (user.kind === 'entra') await accessToken(`${user.serverId}/.default`);
 
   return { kubeConfig, monitorUrl: portalMonitorUrl(conn) ?? '' };
+}
+
+/**
+ * The one step that differs between the Azure ways: where the first Entra token comes from. Workload
+ * identity is OIDC federation with the projected token as the assertion; its authority is the
+ * webhook's AZURE_AUTHORITY_HOST unless an explicit override (tests) says otherwise.
+ */
+function credentialFor(conn: AzureConnection, tokenSource: FederatedTokenSource, mask: Mask, options: SignInOptions, authorityHost: string): AccessTokenProvider {
+  const tls = options.extraCaPem === undefined ? {} : { extraCaPem: options.extraCaPem };
+  const federated = (source: FederatedTokenSource, host: string): AccessTokenProvider => createFederatedCredential({
+    tenantId: conn.tenantId, clientId: conn.clientId, audience: conn.audience, authorityHost: host,
+    environment: conn.environment, tokenSource: source, mask, ...tls,
+  });
+  const s = conn.signIn;
+  switch (s.kind) {
+    case 'oidc':
+      return federated(tokenSource, authorityHost);
+    case 'workload-identity':
+      return federated(workloadIdentityTokenSource(s.tokenFile), options.endpoints?.authorityHost ?? s.authorityHost ?? authorityHost);
+    case 'managed-identity':
+      return createManagedIdentityCredential({
+        clientId: conn.clientId === '' ? undefined : conn.clientId, mask,
+        ...(options.endpoints?.imds === undefined ? {} : { endpoint: options.endpoints.imds }),
+      });
+  }
 }

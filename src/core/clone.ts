@@ -10,15 +10,18 @@
  * including fields a future API version adds.
  */
 import type { V1Container, V1CronJob, V1EnvVar, V1Job, V1JobSpec, V1OwnerReference } from '@kubernetes/client-node';
+import { chooseAppContainer, DEFAULT_CONTAINER_ANNOTATION } from './app-container.js';
 import { cronJobPath, InputError, jobPath, SourceError } from './errors.js';
 import { maxRunNameLength, runJobName, labelValue, type RandomSource } from './naming.js';
 import { Annotation, Input, Label, MANAGED_BY } from './names.js';
+import { QUEUE_LABEL } from './queue.js';
+import { secretParamsEnv } from './secret-params.js';
 import type { FallbackSpec, RunContext, RunSettings, SourceKind } from './settings.js';
 
 /** What the builders need: the settings that shape the Job, the run's identity, randomness. */
 export interface CloneOptions {
   readonly settings: Pick<RunSettings,
-    'namespace' | 'source' | 'params' | 'allowNewParams' | 'image' | 'timeoutSeconds' | 'ttlSecondsAfterFinished'>;
+    'namespace' | 'source' | 'params' | 'allowNewParams' | 'image' | 'timeoutSeconds' | 'ttlSecondsAfterFinished'> & Partial<Pick<RunSettings, 'secretParams' | 'container' | 'queue'>>;
   readonly context: RunContext;
   readonly random: RandomSource;
 }
@@ -69,38 +72,38 @@ function runAnnotations(context: RunContext): StringMap {
   return Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
 }
 
-function unknownParamsError(unknown: readonly string[], container: V1Container, object: string): InputError {
+function unknownParamsError(unknown: readonly string[], inputs: readonly string[], container: V1Container, object: string): InputError {
   const known = (container.env ?? []).map((e) => e.name);
   const envFrom = (container.envFrom ?? []).length > 0
     ? " Names it gets from envFrom are not listed; 'allow-new-params: true' overrides them." : '';
   return new InputError(
-    `Input '${Input.params}' sets ${unknown.join(', ')}, which container '${container.name}' of ${object} does not declare in its env. ` +
+    `Input${inputs.length > 1 ? 's' : ''} ${inputs.map((i) => `'${i}'`).join(' and ')} set${inputs.length > 1 ? '' : 's'} ${unknown.join(', ')}, which container '${container.name}' of ${object} does not declare in its env. ` +
     `Known names: ${known.length > 0 ? known.join(', ') : '(none)'}. Add them to the source's env, or set '${Input.allowNewParams}: true' to append them.${envFrom}`,
-    { inputs: [Input.params, Input.allowNewParams] },
+    { inputs: [...inputs, Input.allowNewParams] },
   );
 }
 
 /**
- * Overlays params on an env list: an entry with a param's name becomes `{name, value}` (its
- * valueFrom dropped; every entry of that name, since with duplicates Kubernetes uses the last),
- * order and other entries kept; new names appended in params order when allowed.
+ * Overlays env entries on an env list: an entry with an override's name becomes the override
+ * (`{name, value}` for params, `{name, valueFrom: secretKeyRef}` for secret params; every entry of
+ * that name, since with duplicates Kubernetes uses the last), order and other entries kept; new
+ * names appended in order when allowed.
  */
-function overlayEnv(container: V1Container, params: RunSettings['params'], allowNew: boolean, object: string): V1EnvVar[] | undefined {
-  if (params.length === 0) return container.env;
+function overlayEnv(container: V1Container, overrides: ReadonlyArray<readonly [string, V1EnvVar, string]>, allowNew: boolean, object: string): V1EnvVar[] | undefined {
+  if (overrides.length === 0) return container.env;
   const env = container.env ?? [];
-  const values = new Map(params);
+  const values = new Map(overrides.map(([name, entry]) => [name, entry]));
   const known = new Set(env.map((e) => e.name));
-  const unknown = params.map(([name]) => name).filter((name) => !known.has(name));
-  if (unknown.length > 0 && !allowNew) throw unknownParamsError(unknown, container, object);
-  const overlaid = env.map((e) => {
-    const value = values.get(e.name);
-    return value === undefined ? e : { name: e.name, value };
-  });
-  return [...overlaid, ...unknown.map((name) => ({ name, value: values.get(name) ?? '' }))];
+  const unknown = overrides.filter(([name]) => !known.has(name));
+  if (unknown.length > 0 && !allowNew) {
+    throw unknownParamsError(unknown.map(([name]) => name), [...new Set(unknown.map(([, , input]) => input))], container, object);
+  }
+  const overlaid = env.map((e) => values.get(e.name) ?? e);
+  return [...overlaid, ...unknown.map(([, entry]) => entry)];
 }
 
-/** Spec changes: no selector, runs now, cluster-side deadline and TTL, container[0] overlay. */
-function finishSpec(draft: CloneDraft, opts: CloneOptions): V1JobSpec {
+/** Spec changes: no selector, runs now, cluster-side deadline and TTL, the app container's overlay. */
+function finishSpec(draft: CloneDraft, opts: CloneOptions, runName: string): V1JobSpec {
   const spec: V1JobSpec = structuredClone(draft.spec ?? { template: {} });
   const { settings } = opts;
   delete spec.selector;
@@ -114,14 +117,24 @@ function finishSpec(draft: CloneDraft, opts: CloneOptions): V1JobSpec {
   if (spec.activeDeadlineSeconds == null && settings.timeoutSeconds !== undefined) {
     spec.activeDeadlineSeconds = settings.timeoutSeconds;
   }
-  const first = template.spec?.containers[0];
-  if (template.spec === undefined || first === undefined) {
+  const app = chooseAppContainer(template, settings.container, draft.object);
+  const first = template.spec?.containers[app?.index ?? 0];
+  if (template.spec === undefined || app === undefined || first === undefined) {
     throw new SourceError(draft.object, `${draft.object} has no containers in its pod template, so there is nothing to run; check the source's spec.template.spec.containers.`);
   }
-  const env = overlayEnv(first, settings.params, draft.allowNewParams, draft.object);
+  // The input is written down (the template alone would not say it): outputs, also of an attached
+  // run, read it back, and kubectl logs / exec of the run's pods default to the same container.
+  if (app.reason === 'input') {
+    template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, [DEFAULT_CONTAINER_ANNOTATION]: app.name } };
+  }
+  const overrides: Array<readonly [string, V1EnvVar, string]> = [
+    ...settings.params.map(([name, value]) => [name, { name, value }, Input.params] as const),
+    ...secretParamsEnv(runName, settings.secretParams ?? []).map(([name, entry]) => [name, entry, Input.secretParams] as const),
+  ];
+  const env = overlayEnv(first, overrides, draft.allowNewParams, draft.object);
   const container: V1Container = { ...first, ...(env === undefined ? {} : { env }) };
   if (settings.image !== undefined) container.image = settings.image;
-  template.spec.containers[0] = container;
+  template.spec.containers[app.index] = container;
   return spec;
 }
 
@@ -132,15 +145,21 @@ function finishSpec(draft: CloneDraft, opts: CloneOptions): V1JobSpec {
  * goes into an annotation with the same key.
  */
 export function finishClone(draft: CloneDraft, opts: CloneOptions): V1Job {
-  const spec = finishSpec(draft, opts);
-  const name = runJobName(draft.name, opts.random, maxRunNameLength(spec));
+  // The name first: secret params reference a Secret named after the run. Only completionMode and
+  // completions bound its length, and finishSpec changes neither.
+  const name = runJobName(draft.name, opts.random, maxRunNameLength(draft.spec));
+  const spec = finishSpec(draft, opts, name);
   const sourceLabel = labelValue(draft.name);
   const labels: StringMap = {
     ...draft.labels,
     [Label.managedBy]: MANAGED_BY,
     [Label.sourceKind]: draft.kind,
     [Label.sourceName]: sourceLabel,
+    ...(opts.settings.queue === undefined ? {} : { [QUEUE_LABEL]: opts.settings.queue }),
   };
+  // In a Kueue queue the Job is created suspended, as Kueue's webhook would make it anyway:
+  // without the webhook, Kueue would stop a Job that started unadmitted. Admission unsuspends it.
+  if ((labels[QUEUE_LABEL] ?? '') !== '') spec.suspend = true;
   const annotations: StringMap = {
     ...draft.annotations,
     ...(sourceLabel === draft.name ? {} : { [Label.sourceName]: draft.name }),

@@ -1,12 +1,13 @@
 /**
  * Seed 000/001 "Job discovery": each source Job and CronJob with its parameter list, the names and
- * current defaults of container[0]'s env. Pure mapping and rendering; listing (paged) and the
+ * current defaults of the app container's env (core/app-container.ts). Pure mapping and rendering; listing (paged) and the
  * choice of which Jobs are sources live in src/run/discover.ts.
  */
 import type { V1CronJob, V1EnvVar, V1Job, V1JobSpec } from '@kubernetes/client-node';
+import { chooseAppContainer } from './app-container.js';
 import type { SourceKind } from './settings.js';
 
-/** One parameter of a source: an env var of container[0]. */
+/** One parameter of a source: an env var of the app container. */
 export interface DiscoveredParam {
   readonly name: string;
   /** The env value, or a description of its valueFrom such as `<from secret db/password>`. */
@@ -43,12 +44,14 @@ export function describeEnvValue(env: V1EnvVar): string {
   return '<from valueFrom>';
 }
 
+/** The app container's env (core/app-container.ts: annotation, first non-sidecar, container[0]). */
 function paramsOf(spec: V1JobSpec | undefined): DiscoveredParam[] {
-  const env = spec?.template.spec?.containers[0]?.env ?? [];
+  const app = chooseAppContainer(spec?.template, undefined, '');
+  const env = spec?.template.spec?.containers[app?.index ?? 0]?.env ?? [];
   return env.map((e) => ({ name: e.name, default: describeEnvValue(e) }));
 }
 
-/** A Job as a discovery entry (its container[0] env as parameters). */
+/** A Job as a discovery entry (its app container's env as parameters). */
 export function discoverJob(job: V1Job): DiscoveryEntry {
   return {
     kind: 'Job',

@@ -117,6 +117,11 @@ export class KubernetesApiError extends Error {
   }
 }
 
+/** Worth retrying with the same request: no answer, throttled, or a server-side failure. */
+export function isTransient(err: KubernetesApiError): boolean {
+  return err.statusCode === undefined || err.statusCode === 429 || err.statusCode >= 500;
+}
+
 /** Signing in failed (federated token, Entra ID, ARM credentials). */
 export class AuthError extends Error {
   override readonly name = 'AuthError';

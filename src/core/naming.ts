@@ -52,6 +52,11 @@ export function runJobName(sourceName: string, random: RandomSource, maxLength: 
   return `${base === '' ? 'job' : base}-${suffix(random)}`;
 }
 
+/** The same run name with a fresh random suffix (the name was taken by a Job of someone else). */
+export function withNewSuffix(name: string, random: RandomSource): string {
+  return `${name.slice(0, Math.max(0, name.length - SUFFIX_LENGTH))}${suffix(random)}`;
+}
+
 /** 32-bit FNV-1a of the UTF-16 code units, as 8 hex digits: short, stable, dependency-free. */
 export function fnv1a(text: string): string {
   let hash = 0x811c9dc5;

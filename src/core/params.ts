@@ -8,7 +8,7 @@
  * It follows RFC 8259's grammar; scalars are decoded with JSON.parse on their exact token.
  */
 import { InputError, shown } from './errors.js';
-import { Input } from './names.js';
+import { Input, type InputName } from './names.js';
 
 /**
  * Kubernetes' env var name rule, IsEnvVarName (apimachinery pkg/util/validation/validation.go):
@@ -134,8 +134,7 @@ const ARTICLE: Readonly<Record<Kind, string>> = {
 };
 
 /** Problems of one member (name rule, value type, NUL), or undefined when it is fine. */
-function memberProblem(m: Member): InputError | undefined {
-  const input = Input.params;
+function memberProblem(m: Member, input: InputName): InputError | undefined {
   if (!ENV_VAR_NAME.test(m.key)) {
     return new InputError(
       `Input '${input}' has an invalid env var name '${shown(m.key)}': a name must start with a letter, '_', '-' or '.' and go on with letters, digits, '_', '-' or '.'.`,
@@ -152,14 +151,14 @@ function memberProblem(m: Member): InputError | undefined {
 }
 
 /** Errors for keys given more than once (every repeat, at its position). */
-function duplicates(text: string, members: readonly Member[]): InputError[] {
+function duplicates(text: string, members: readonly Member[], input: InputName): InputError[] {
   const seen = new Set<string>();
   const errors: InputError[] = [];
   for (const m of members) {
     if (seen.has(m.key)) {
       errors.push(new InputError(
-        `Input '${Input.params}' sets '${shown(m.key)}' more than once (again at ${lineColumn(text, m.at)}); keep one.`,
-        { inputs: [Input.params] },
+        `Input '${input}' sets '${shown(m.key)}' more than once (again at ${lineColumn(text, m.at)}); keep one.`,
+        { inputs: [input] },
       ));
     }
     seen.add(m.key);
@@ -169,21 +168,22 @@ function duplicates(text: string, members: readonly Member[]): InputError[] {
 
 /**
  * Parses the `params` JSON into ordered [name, value] pairs. Strings are taken as given, numbers
- * keep their JSON text, booleans become `true` / `false`.
+ * keep their JSON text, booleans become `true` / `false`. `secret-params` follows the same rules;
+ * no message quotes a value, so secret values never reach an error.
  * @throws InputError (every problem at once: syntax, non-object, duplicates, names, values)
  */
-export function parseParams(text: string): Array<readonly [string, string]> {
+export function parseParams(text: string, input: InputName = Input.params): Array<readonly [string, string]> {
   let doc: ReturnType<Reader['document']>;
   try {
     doc = new Reader(text).document();
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
-    throw new InputError(`Input '${Input.params}' must be ${EXPECTED}; got invalid JSON at ${lineColumn(text, e.at)}: ${e.what}.`, { inputs: [Input.params], cause: e });
+    throw new InputError(`Input '${input}' must be ${EXPECTED}; got invalid JSON at ${lineColumn(text, e.at)}: ${e.what}.`, { inputs: [input], cause: e });
   }
   if (doc.kind !== 'object') {
-    throw new InputError(`Input '${Input.params}' must be ${EXPECTED}; got ${ARTICLE[doc.kind]}.`, { inputs: [Input.params] });
+    throw new InputError(`Input '${input}' must be ${EXPECTED}; got ${ARTICLE[doc.kind]}.`, { inputs: [input] });
   }
-  const errors = [...duplicates(text, doc.members), ...doc.members.flatMap((m) => memberProblem(m) ?? [])];
+  const errors = [...duplicates(text, doc.members, input), ...doc.members.flatMap((m) => memberProblem(m, input) ?? [])];
   if (errors.length > 0) throw InputError.combine(errors);
   return doc.members.map((m) => [m.key, m.text] as const);
 }

@@ -8,12 +8,15 @@
  * - Every bad input is reported at once: one InputError listing each problem, so a user fixes a
  *   workflow in one round trip instead of one per input.
  */
+import { AUTH_TYPES, chooseAuto, NO_RUNNER_FACTS, RunnerEnv, serviceAccountDir, type RunnerFacts } from './auth-type.js';
+import { CONCURRENCY_POLICIES } from './concurrency.js';
 import { parseDuration } from './duration.js';
-import { InputError } from './errors.js';
+import { InputError, shown } from './errors.js';
 import { DEFAULTS, Input, type InputName } from './names.js';
 import { parseParams } from './params.js';
 import type {
-  AzureConnection, AzureEnvironmentName, Connection, ConnectionSettings, FallbackSpec, RunSettings, SourceRef,
+  AuthChoice, AuthType, AzureConnection, AzureEnvironmentName, AzureSignIn, ConcurrencyPolicy, Connection, ConnectionSettings, FallbackSpec,
+  RunSettings, SourceRef,
 } from './settings.js';
 
 /** Reads one input's raw value ('' when not given). */
@@ -80,6 +83,18 @@ function parseInteger(input: InputName, value: string, min: number, what: string
   throw InputError.invalid(input, value, `${what}, ${min} or more`);
 }
 
+/** Container names are DNS-1123 labels (apimachinery IsDNS1123Label). */
+function parseContainerName(value: string): string {
+  if (value.length <= 63 && DNS_LABEL.test(value)) return value;
+  throw InputError.invalid(Input.container, value, "a container name of the source's pod template (a DNS-1123 label, like 'app')");
+}
+
+/** A LocalQueue name that is also a valid label value (it goes into kueue.x-k8s.io/queue-name). */
+function parseQueueName(value: string): string {
+  if (value.length <= 63 && DNS_LABEL.test(value)) return value;
+  throw InputError.invalid(Input.queue, value, "a Kueue LocalQueue name in the Job's namespace (a DNS-1123 label, like 'team-a-batch')");
+}
+
 function parseImage(input: InputName, value: string): string {
   if (/^\S+$/.test(value)) return value;
   throw InputError.invalid(input, value, "an image reference without spaces, like 'ghcr.io/org/app:1.2'");
@@ -97,16 +112,49 @@ function parseStringArray(input: InputName, value: string): string[] {
   throw InputError.invalid(input, value, expected);
 }
 
-/** Exactly one of `job` / `cronjob`. */
-function parseSource(read: InputReader): SourceRef {
+/** `a`, `a and b`, `a, b and c`. */
+function andList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+}
+
+/** Placeholder source of an `attach` run (run/attach-job.ts reads the real one from the Job). */
+const ATTACHED: SourceRef = { kind: 'Job', name: '' };
+const SOURCE_INPUTS = [Input.job, Input.cronjob, Input.attach] as const;
+
+/** Exactly one of `job` / `cronjob` / `attach`. */
+function parseSource(read: InputReader): { source: SourceRef; attach: string | undefined } {
+  const set = SOURCE_INPUTS.filter((name) => given(read, name) !== undefined);
+  if (set.length > 1) {
+    const got = andList(set.map((name) => `${name} '${given(read, name) ?? ''}'`));
+    throw new InputError(`Inputs ${andList(set.map((n) => `'${n}'`))} exclude each other; set exactly one. Got ${got}.`, { inputs: set });
+  }
   const job = given(read, Input.job);
   const cronjob = given(read, Input.cronjob);
-  if (job !== undefined && cronjob !== undefined) {
-    throw new InputError(`Inputs '${Input.job}' and '${Input.cronjob}' exclude each other; set exactly one. Got job '${job}' and cronjob '${cronjob}'.`, { inputs: [Input.job, Input.cronjob] });
-  }
-  if (job !== undefined) return { kind: 'Job', name: parseObjectName(Input.job, job) };
-  if (cronjob !== undefined) return { kind: 'CronJob', name: parseObjectName(Input.cronjob, cronjob) };
-  throw new InputError(`Set exactly one of inputs '${Input.job}' (a Job to clone) and '${Input.cronjob}' (a CronJob to run now); got neither.`, { inputs: [Input.job, Input.cronjob] });
+  const attach = given(read, Input.attach);
+  if (job !== undefined) return { source: { kind: 'Job', name: parseObjectName(Input.job, job) }, attach: undefined };
+  if (cronjob !== undefined) return { source: { kind: 'CronJob', name: parseObjectName(Input.cronjob, cronjob) }, attach: undefined };
+  if (attach !== undefined) return { source: ATTACHED, attach: parseObjectName(Input.attach, attach) };
+  throw new InputError(`Set exactly one of inputs '${Input.job}' (a Job to clone), '${Input.cronjob}' (a CronJob to run now) and '${Input.attach}' (a run to follow); got none.`, { inputs: [...SOURCE_INPUTS] });
+}
+
+function parseConcurrency(value: string): ConcurrencyPolicy {
+  const found = CONCURRENCY_POLICIES.find((p) => p.toLowerCase() === value.toLowerCase());
+  if (found) return found;
+  throw InputError.invalid(Input.concurrency, value, `one of ${CONCURRENCY_POLICIES.join(', ')}`);
+}
+
+/** `attach` follows a Job that exists: inputs that shape or create a new one would be silently ignored. */
+function attachConflicts(read: InputReader, problems: Problems): void {
+  const shaping = [Input.params, Input.secretParams, Input.image, Input.container, Input.queue, Input.fallbackImage, Input.fallbackCommand, Input.fallbackArgs]
+    .filter((name) => given(read, name) !== undefined && orDefault(read, name) !== (DEFAULTS[name] ?? ''));
+  const switched = ([[Input.dryRun, 'true'], [Input.wait, 'false']] as const).filter(([name, v]) => orDefault(read, name).toLowerCase() === v);
+  const policy = orDefault(read, Input.concurrency).toLowerCase() === (DEFAULTS[Input.concurrency] ?? '').toLowerCase() ? [] : [Input.concurrency];
+  const names = [...shaping, ...switched.map(([name]) => name), ...policy];
+  if (names.length === 0) return;
+  problems.errors.push(new InputError(
+    `Input '${Input.attach}' follows a run that already exists, so ${quoted(names)} cannot apply to it; remove ${names.length === 1 ? 'it' : 'them'}.`,
+    { inputs: [Input.attach, ...names] },
+  ));
 }
 
 /** Seed 000's fallback: only for a `job` source, and command/args need an image. */
@@ -135,6 +183,7 @@ function parseFallback(read: InputReader, problems: Problems): FallbackSpec | un
 }
 
 const AZURE_IDENTITY = [Input.clientId, Input.tenantId, Input.subscriptionId, Input.resourceGroup, Input.clusterName] as const;
+const AZURE_CLUSTER = [Input.subscriptionId, Input.resourceGroup, Input.clusterName] as const;
 const AZURE_OPTIONS = [Input.azureEnvironment, Input.admin, Input.audience] as const;
 const quoted = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(', ');
 
@@ -143,11 +192,25 @@ function checked(input: InputName, value: string, ok: boolean, expected: string)
   throw InputError.invalid(input, value, expected);
 }
 
-function parseAzure(read: InputReader, problems: Problems): AzureConnection {
+/** Client and tenant ids as a way supplies them: from the inputs (oidc), or the webhook's variables. */
+interface AzureIds {
+  readonly clientId: string | undefined;
+  readonly tenantId: string | undefined;
+  /** The variables the ids came from when no input gave them, for messages. */
+  readonly fromVariable?: { readonly clientId?: string; readonly tenantId?: string };
+}
+
+/** As checked(), naming the variable when the value came from one. */
+function checkedId(input: InputName, variable: string | undefined, value: string, ok: boolean, expected: string): string {
+  if (ok || variable === undefined) return checked(input, value, ok, expected);
+  throw new InputError(`Variable ${variable} must be ${expected}; got '${shown(value)}'.`, { inputs: [input] });
+}
+
+function parseAzure(read: InputReader, problems: Problems, signIn: AzureSignIn, ids: AzureIds): AzureConnection {
   const value = (name: InputName): string => orDefault(read, name);
   const guid = (name: InputName): string => problems.get('', () =>
     checked(name, value(name), GUID.test(value(name)), "a GUID like '00000000-0000-0000-0000-000000000000'"));
-  const tenant = value(Input.tenantId);
+  const tenant = ids.tenantId;
   const environment = problems.get<AzureEnvironmentName>('AzureCloud', () => {
     const found = AZURE_ENVIRONMENTS.find((e) => e.toLowerCase() === value(Input.azureEnvironment).toLowerCase());
     if (found) return found;
@@ -155,8 +218,10 @@ function parseAzure(read: InputReader, problems: Problems): AzureConnection {
   });
   return {
     kind: 'azure',
-    clientId: guid(Input.clientId),
-    tenantId: problems.get('', () => checked(Input.tenantId, tenant, GUID.test(tenant) || DOMAIN.test(tenant), "a GUID or a domain like 'contoso.onmicrosoft.com'")),
+    signIn,
+    clientId: ids.clientId === undefined ? '' : problems.get('', () =>
+      checkedId(Input.clientId, ids.fromVariable?.clientId, ids.clientId ?? '', GUID.test(ids.clientId ?? ''), "a GUID like '00000000-0000-0000-0000-000000000000'")),
+    tenantId: tenant === undefined ? '' : problems.get('', () => checkedId(Input.tenantId, ids.fromVariable?.tenantId, tenant, GUID.test(tenant) || DOMAIN.test(tenant), "a GUID or a domain like 'contoso.onmicrosoft.com'")),
     subscriptionId: guid(Input.subscriptionId),
     resourceGroup: problems.get('', () => checked(Input.resourceGroup, value(Input.resourceGroup), RESOURCE_GROUP.test(value(Input.resourceGroup)),
       "a resource group name (1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.')")),
@@ -168,37 +233,127 @@ function parseAzure(read: InputReader, problems: Problems): AzureConnection {
   };
 }
 
-/** Azure sign-in (all five identity inputs) or a kubeconfig (given, or the runner's file). */
-function parseConnection(read: InputReader, problems: Problems): Connection {
+function parseAuthType(value: string): AuthType {
+  const found = AUTH_TYPES.find((t) => t === value.toLowerCase());
+  if (found) return found;
+  throw InputError.invalid(Input.authType, value, `one of ${AUTH_TYPES.join(', ')}`);
+}
+
+/** Inputs that do not apply to the chosen way: an error rather than silently ignored. */
+function notFor(problems: Problems, type: AuthType, names: readonly InputName[]): void {
+  if (names.length === 0) return;
+  problems.errors.push(new InputError(`Input${names.length === 1 ? '' : 's'} ${quoted(names)} cannot be used with '${Input.authType}: ${type}'; remove ${names.length === 1 ? 'it' : 'them'}.`,
+    { inputs: [Input.authType, ...names] }));
+}
+
+function needs(problems: Problems, type: AuthType, missing: readonly string[], hint = ''): boolean {
+  if (missing.length === 0) return true;
+  problems.errors.push(new InputError(`'${Input.authType}: ${type}' needs ${andList(missing)}${hint}`, { inputs: [Input.authType] }));
+  return false;
+}
+
+/** Azure Workload Identity: ids from the inputs or the webhook's variables, the token file from the webhook. */
+function parseWorkloadIdentity(read: InputReader, problems: Problems, facts: RunnerFacts): Connection | undefined {
+  const env = (name: string): string | undefined => facts.env[name] || undefined;
+  const clientId = given(read, Input.clientId) ?? env(RunnerEnv.clientId);
+  const tenantId = given(read, Input.tenantId) ?? env(RunnerEnv.tenantId);
+  const tokenFile = env(RunnerEnv.federatedTokenFile);
+  const missing = [
+    ...AZURE_CLUSTER.filter((name) => given(read, name) === undefined).map((name) => `input '${name}'`),
+    ...(clientId === undefined ? [`input '${Input.clientId}' or variable ${RunnerEnv.clientId}`] : []),
+    ...(tenantId === undefined ? [`input '${Input.tenantId}' or variable ${RunnerEnv.tenantId}`] : []),
+    ...(tokenFile === undefined ? [`variable ${RunnerEnv.federatedTokenFile}`] : []),
+  ];
+  const hint = tokenFile === undefined
+    ? `. The Azure Workload Identity webhook sets ${RunnerEnv.federatedTokenFile}, ${RunnerEnv.clientId} and ${RunnerEnv.tenantId} only in pods labelled azure.workload.identity/use: "true" whose service account is annotated azure.workload.identity/client-id: this runner pod likely lacks the label (for ARC, in the runner template's metadata.labels).`
+    : '.';
+  if (!needs(problems, 'workload-identity', missing, hint) || tokenFile === undefined) return undefined;
+  const authorityHost = env(RunnerEnv.authorityHost)?.replace(/\/+$/, '');
+  const fromVariable = {
+    ...(given(read, Input.clientId) === undefined ? { clientId: RunnerEnv.clientId } : {}),
+    ...(given(read, Input.tenantId) === undefined ? { tenantId: RunnerEnv.tenantId } : {}),
+  };
+  return parseAzure(read, problems, { kind: 'workload-identity', tokenFile, authorityHost }, { clientId, tenantId, fromVariable });
+}
+
+function parseInCluster(problems: Problems, facts: RunnerFacts): Connection | undefined {
+  const host = facts.env[RunnerEnv.serviceHost] || undefined;
+  const port = facts.env[RunnerEnv.servicePort] || undefined;
+  const dir = serviceAccountDir(facts);
+  const token = `${dir}/token`;
+  const missing = [
+    ...(host === undefined ? [`variable ${RunnerEnv.serviceHost}`] : []),
+    ...(port === undefined ? [`variable ${RunnerEnv.servicePort}`] : []),
+    ...(facts.fileExists(token) ? [] : [`a service-account token at ${token}`]),
+  ];
+  const hint = '. kubelet sets the variables and mounts the token in every pod whose service account (or pod spec) does not set automountServiceAccountToken: false; is this step running in a pod?';
+  if (!needs(problems, 'in-cluster', missing, hint) || host === undefined || port === undefined) return undefined;
+  return { kind: 'in-cluster', host, port, serviceAccountDir: dir };
+}
+
+/** How `auth-type` reaches the cluster, each way with the inputs it needs and none it would ignore. */
+function parseConnection(read: InputReader, problems: Problems, facts: RunnerFacts): { connection: Connection; auth: AuthChoice } {
   const kubeconfig = given(read, Input.kubeconfig);
   const identity = AZURE_IDENTITY.filter((name) => given(read, name) !== undefined);
   const options = AZURE_OPTIONS.filter((name) => orDefault(read, name).toLowerCase() !== (DEFAULTS[name] ?? '').toLowerCase());
   const azure = [...identity, ...options];
-  if (kubeconfig !== undefined && azure.length > 0) {
+  const requested = problems.get<AuthType>('auto', () => parseAuthType(orDefault(read, Input.authType)));
+  const auth: AuthChoice = requested === 'auto'
+    ? chooseAuto({ azureInputs: azure, kubeconfigInput: kubeconfig !== undefined }, facts)
+    : { type: requested, reason: undefined };
+  const fallback: Connection = { kind: 'kubeconfig', kubeconfig };
+  const result = (connection: Connection | undefined): { connection: Connection; auth: AuthChoice } => ({ connection: connection ?? fallback, auth });
+
+  if (kubeconfig !== undefined && azure.length > 0 && (requested === 'auto' || requested === 'kubeconfig')) {
     problems.errors.push(new InputError(`Input '${Input.kubeconfig}' cannot be combined with the Azure sign-in inputs ${quoted(azure)}: use a kubeconfig or Azure sign-in, not both.`, { inputs: [Input.kubeconfig, ...azure] }));
-  } else if (azure.length > 0 && identity.length < AZURE_IDENTITY.length) {
-    const missing = AZURE_IDENTITY.filter((name) => !identity.includes(name));
-    problems.errors.push(new InputError(`Azure sign-in needs all of ${quoted(AZURE_IDENTITY)}; missing ${quoted(missing)} (given: ${quoted(azure)}).`, { inputs: [...missing] }));
-  } else if (azure.length > 0) {
-    return parseAzure(read, problems);
+    return result(undefined);
   }
-  return { kind: 'kubeconfig', kubeconfig };
+  if (auth.type !== 'kubeconfig' && auth.type !== 'in-cluster' && kubeconfig !== undefined) notFor(problems, auth.type, [Input.kubeconfig]);
+  switch (auth.type) {
+    case 'kubeconfig':
+      notFor(problems, auth.type, azure);
+      return result(fallback);
+    case 'in-cluster':
+      notFor(problems, auth.type, [...(kubeconfig === undefined ? [] : [Input.kubeconfig]), ...azure]);
+      return result(parseInCluster(problems, facts));
+    case 'oidc': {
+      if (kubeconfig !== undefined) return result(undefined);
+      const missing = AZURE_IDENTITY.filter((name) => !identity.includes(name));
+      if (missing.length > 0) {
+        // In a workload-identity pod the webhook's variables supply the ids: say how to use them.
+        const hint = requested === 'auto' && facts.env[RunnerEnv.federatedTokenFile]
+          ? ` ${RunnerEnv.federatedTokenFile} is set: for Azure Workload Identity set '${Input.authType}: workload-identity', which takes the ids from the webhook's variables.`
+          : '';
+        problems.errors.push(new InputError(`Azure sign-in needs all of ${quoted(AZURE_IDENTITY)}; missing ${quoted(missing)} (given: ${quoted(azure)}).${hint}`, { inputs: [...missing] }));
+        return result(undefined);
+      }
+      return result(parseAzure(read, problems, { kind: 'oidc' }, { clientId: given(read, Input.clientId), tenantId: given(read, Input.tenantId) }));
+    }
+    case 'workload-identity':
+      notFor(problems, auth.type, options.filter((name) => name === Input.audience));
+      return result(parseWorkloadIdentity(read, problems, facts));
+    case 'managed-identity': {
+      notFor(problems, auth.type, [...identity.filter((name) => name === Input.tenantId), ...options.filter((name) => name === Input.audience)]);
+      const missing = AZURE_CLUSTER.filter((name) => given(read, name) === undefined).map((name) => `input '${name}'`);
+      if (!needs(problems, auth.type, missing, '.')) return result(undefined);
+      return result(parseAzure(read, problems, { kind: 'managed-identity' }, { clientId: given(read, Input.clientId), tenantId: undefined }));
+    }
+  }
 }
 
-function connectionSettings(read: InputReader, problems: Problems): ConnectionSettings {
-  return {
-    namespace: problems.get('default', () => parseNamespace(orDefault(read, Input.namespace))),
-    connection: parseConnection(read, problems),
-  };
+function connectionSettings(read: InputReader, problems: Problems, facts: RunnerFacts): ConnectionSettings {
+  const namespace = problems.get('default', () => parseNamespace(orDefault(read, Input.namespace)));
+  return { namespace, ...parseConnection(read, problems, facts) };
 }
 
 /**
  * Settings shared by run, discovery and post: namespace and how to reach the cluster.
+ * @param facts what the runner offers (environment, files), for `auth-type`
  * @throws InputError listing every bad input
  */
-export function parseConnectionSettings(read: InputReader): ConnectionSettings {
+export function parseConnectionSettings(read: InputReader, facts: RunnerFacts = NO_RUNNER_FACTS): ConnectionSettings {
   const problems = new Problems();
-  const settings = connectionSettings(read, problems);
+  const settings = connectionSettings(read, problems, facts);
   problems.throwIfAny();
   return settings;
 }
@@ -207,7 +362,7 @@ export function parseConnectionSettings(read: InputReader): ConnectionSettings {
  * All settings of a run, validated eagerly.
  * @throws InputError listing every bad input
  */
-export function parseRunSettings(read: InputReader): RunSettings {
+export function parseRunSettings(read: InputReader, facts: RunnerFacts = NO_RUNNER_FACTS): RunSettings {
   const problems = new Problems();
   const value = (name: InputName): string => orDefault(read, name);
   const optional = <T>(name: InputName, parse: (v: string) => T): T | undefined => {
@@ -215,14 +370,19 @@ export function parseRunSettings(read: InputReader): RunSettings {
     return raw === undefined ? undefined : problems.get(undefined, () => parse(raw));
   };
   // Source first: the error users most need to see leads the list.
-  const source = problems.get<SourceRef>({ kind: 'Job', name: '' }, () => parseSource(read));
+  const { source, attach } = problems.get({ source: ATTACHED, attach: undefined }, () => parseSource(read));
+  if (attach !== undefined) attachConflicts(read, problems);
   const settings: RunSettings = {
-    ...connectionSettings(read, problems),
+    ...connectionSettings(read, problems, facts),
     source,
     params: problems.get([], () => parseParams(value(Input.params))),
+    secretParams: problems.get([], () => parseParams(value(Input.secretParams), Input.secretParams)),
     allowNewParams: problems.get(false, () => parseBoolean(Input.allowNewParams, value(Input.allowNewParams))),
     timeoutSeconds: optional(Input.timeout, (v) => parseDuration(Input.timeout, v)),
     image: optional(Input.image, (v) => parseImage(Input.image, v)),
+    container: optional(Input.container, parseContainerName),
+    queue: optional(Input.queue, parseQueueName),
+    ignoreSidecars: problems.get(false, () => parseBoolean(Input.ignoreSidecars, value(Input.ignoreSidecars))),
     wait: problems.get(true, () => parseBoolean(Input.wait, value(Input.wait))),
     followLogs: problems.get(true, () => parseBoolean(Input.followLogs, value(Input.followLogs))),
     dryRun: problems.get(false, () => parseBoolean(Input.dryRun, value(Input.dryRun))),
@@ -231,7 +391,13 @@ export function parseRunSettings(read: InputReader): RunSettings {
       (v) => parseInteger(Input.ttlSecondsAfterFinished, v, 0, 'a whole number of seconds')),
     imagePullGraceSeconds: problems.get(0, () => parseDuration(Input.imagePullGracePeriod, value(Input.imagePullGracePeriod))),
     maxLogStreams: problems.get(0, () => parseInteger(Input.maxLogStreams, value(Input.maxLogStreams), 1, 'a whole number')),
+    concurrency: problems.get<ConcurrencyPolicy>('Allow', () => parseConcurrency(value(Input.concurrency))),
+    attach,
   };
+  const both = settings.params.filter(([name]) => settings.secretParams.some(([secret]) => secret === name)).map(([name]) => name);
+  if (both.length > 0) {
+    problems.errors.push(new InputError(`Inputs '${Input.params}' and '${Input.secretParams}' both set ${both.join(', ')}; set each name in one of them.`, { inputs: [Input.params, Input.secretParams] }));
+  }
   problems.throwIfAny();
   return settings;
 }

@@ -1,7 +1,8 @@
 /** Seed 000's status table, decoded from a Job's status. Pure. */
 import type { V1Job } from '@kubernetes/client-node';
+import { heldByKueue } from './queue.js';
 
-export type RunStatus = 'Success' | 'Failed' | 'Cancelled' | 'Running' | 'Starting' | 'Unknown';
+export type RunStatus = 'Success' | 'Failed' | 'Cancelled' | 'Queued' | 'Running' | 'Starting' | 'Unknown';
 
 export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['Success', 'Failed', 'Cancelled']);
 
@@ -13,7 +14,8 @@ function conditionTrue(job: V1Job, type: string): boolean {
  * | condition / state                           | status    |
  * | Complete=True                               | Success   |
  * | Failed=True                                 | Failed    |
- * | Suspended=True                              | Cancelled |
+ * | held by Kueue (queue-name label, suspended) | Queued    |
+ * | Suspended=True (no Kueue: a person did it)  | Cancelled |
  * | active > 0 or startTime set                 | Running   |
  * | no conditions and no startTime              | Starting  |
  * | otherwise (e.g. only FailureTarget=True)    | Unknown   |
@@ -21,6 +23,7 @@ function conditionTrue(job: V1Job, type: string): boolean {
 export function decodeStatus(job: V1Job): RunStatus {
   if (conditionTrue(job, 'Complete')) return 'Success';
   if (conditionTrue(job, 'Failed')) return 'Failed';
+  if (heldByKueue(job)) return 'Queued';
   if (conditionTrue(job, 'Suspended')) return 'Cancelled';
   const status = job.status ?? {};
   if ((status.active ?? 0) > 0 || status.startTime !== undefined) return 'Running';

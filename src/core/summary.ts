@@ -4,9 +4,10 @@
  */
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { jobPath } from './errors.js';
-import { durationSeconds, lastFailedExitCode } from './outputs.js';
+import { durationSeconds, lastFailedContainer, lastFailedExitCode } from './outputs.js';
 import type { RunSettings } from './settings.js';
 import type { RunStatus } from './status.js';
+import { timelineSection, type TimelineFormat } from './timeline.js';
 
 /** What the summary and the failure message are made from (the run's last known state). */
 export interface SummaryFacts {
@@ -19,6 +20,10 @@ export interface SummaryFacts {
   readonly lastLines: readonly string[];
   readonly monitorUrl: string | undefined;
   readonly runUrl: string | undefined;
+  /** How the pods' timeline is drawn: a Mermaid gantt (GitHub) or a table (default: Azure DevOps). */
+  readonly timeline?: TimelineFormat;
+  /** The platform's word for the run `runUrl` links to (PlatformTerms.run); `workflow` when omitted. */
+  readonly runTerm?: string;
 }
 
 /** Log lines in the summary's collapsed block and in the failure message. */
@@ -26,7 +31,7 @@ export const SUMMARY_LOG_LINES = 50;
 export const MESSAGE_LOG_LINES = 20;
 
 const ICON: Readonly<Record<RunStatus, string>> = {
-  Success: '✅', Failed: '❌', Cancelled: '🚫', Running: '⏳', Starting: '⏳', Unknown: '❔',
+  Success: '✅', Failed: '❌', Cancelled: '🚫', Queued: '🕒', Running: '⏳', Starting: '⏳', Unknown: '❔',
 };
 
 /** What a terminal reason means, for the failure message (Job conditions' documented reasons). */
@@ -80,9 +85,9 @@ function fenced(lines: readonly string[]): string {
 function rows(f: SummaryFacts): Array<[string, string]> {
   const name = f.job.metadata?.name ?? '';
   const duration = durationSeconds(f.job);
-  const exitCode = lastFailedExitCode(f.pods);
+  const exitCode = lastFailedExitCode(f.job, f.pods);
   const s = f.job.status ?? {};
-  const link = f.monitorUrl !== undefined ? `[Azure portal](${f.monitorUrl})` : f.runUrl !== undefined ? `[Workflow run](${f.runUrl})` : undefined;
+  const link = f.monitorUrl !== undefined ? `[Azure portal](${f.monitorUrl})` : f.runUrl !== undefined ? `[${capitalised(f.runTerm ?? 'workflow')} run](${f.runUrl})` : undefined;
   const all: Array<[string, string | undefined]> = [
     ['Job', `\`${name}\``],
     ['Namespace', `\`${f.settings.namespace}\``],
@@ -97,7 +102,10 @@ function rows(f: SummaryFacts): Array<[string, string]> {
   return all.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
 }
 
-/** The job summary: a table of the run's facts and the last log lines in a collapsed block. */
+/**
+ * The job summary: a table of the run's facts, the pods' timeline when there was more than one pod,
+ * and the last log lines in a collapsed block.
+ */
 export function renderSummary(f: SummaryFacts): string {
   const name = f.job.metadata?.name ?? '';
   const table = ['| | |', '|---|---|', ...rows(f).map(([k, v]) => `| ${k} | ${cell(v)} |`)].join('\n');
@@ -105,7 +113,8 @@ export function renderSummary(f: SummaryFacts): string {
   const logs = lines.length === 0
     ? ''
     : `\n\n<details><summary>Last ${lines.length} log line${lines.length === 1 ? '' : 's'}</summary>\n\n${fenced(lines)}\n\n</details>`;
-  return `### ${ICON[f.status]} Job ${name}: ${f.status}\n\n${table}${logs}\n`;
+  const timeline = timelineSection(f.job, f.pods, f.timeline ?? 'table');
+  return `### ${ICON[f.status]} Job ${name}: ${f.status}\n\n${table}${timeline}${logs}\n`;
 }
 
 /**
@@ -116,13 +125,20 @@ export function failureMessage(f: SummaryFacts & { readonly why?: string | undef
   const path = jobPath(f.settings.namespace, f.job.metadata?.name ?? '');
   const hint = f.reason === undefined ? undefined : REASON_HINT[f.reason];
   const reason = f.reason === undefined ? '' : ` (${f.reason}${hint === undefined ? '' : `: ${hint}`})`;
-  const exitCode = lastFailedExitCode(f.pods);
+  const failed = lastFailedContainer(f.job, f.pods);
   const parts = [`Job ${path} ended ${f.status}${reason}.`];
-  if (exitCode !== undefined) parts.push(`Last failed container exited with code ${exitCode}.`);
+  if (failed?.init) parts.push(`Last failed container (init container ${failed.container} of pod ${failed.pod}) exited with code ${failed.code}.`);
+  else if (failed) parts.push(`Last failed container exited with code ${failed.code}.`);
   if (f.why !== undefined && f.why !== '') parts.push(f.why);
   const lines = f.lastLines.slice(-MESSAGE_LOG_LINES);
-  const logs = lines.length === 0
-    ? 'No log lines were captured; see the pods\' events with kubectl describe pod.'
-    : `Last ${lines.length} log line${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+  const logs = lines.length > 0
+    ? `Last ${lines.length} log line${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}`
+    : f.pods.length === 0
+      ? `No pod was created; see the Job's events with kubectl describe job ${f.job.metadata?.name ?? ''} -n ${f.settings.namespace}.`
+      : 'No log lines were captured; see the pods\' events with kubectl describe pod.';
   return `${parts.join(' ')}\n${logs}`;
+}
+
+function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -6,13 +6,14 @@ import { Output } from '../core/names.js';
 import { parseConnectionSettings } from '../core/parse-settings.js';
 import { KubeJobCluster } from '../kubernetes/job-cluster.js';
 import { discoverSources } from '../run/discover.js';
+import { localRunnerFacts } from '../runner-facts.js';
 import { systemClock } from '../system-clock.js';
 import { failStep, GitHubReporter, readInput } from './reporter.js';
 
 export async function discoverStep(): Promise<void> {
   const reporter = new GitHubReporter();
   try {
-    const settings = parseConnectionSettings(readInput);
+    const settings = parseConnectionSettings(readInput, localRunnerFacts());
     const mask = (s: string): void => reporter.setSecret(s);
     const { kubeConfig } = await connect(settings, (audience: string) => core.getIDToken(audience), mask, process.env);
     const cluster = new KubeJobCluster(kubeConfig, systemClock, reporter);

@@ -7,17 +7,18 @@ import { runJob } from '../run/run-job.js';
 import { systemClock } from '../system-clock.js';
 import { failStep, GitHubReporter, readInput, runContextFromEnv } from './reporter.js';
 import { runSignal } from '../run/run-signal.js';
+import { localRunnerFacts } from '../runner-facts.js';
 
 export async function mainStep(): Promise<void> {
   const reporter = new GitHubReporter();
   try {
     // Bad input fails here, before anything connects or is created.
-    const settings = parseRunSettings(readInput);
+    const settings = parseRunSettings(readInput, localRunnerFacts());
     const run = runSignal(settings.timeoutSeconds);
     try {
       const { kubeConfig, monitorUrl } = await reporter.group('Connect', async () => {
         const connected = await connect(settings, (audience: string) => core.getIDToken(audience), (s) => reporter.setSecret(s), process.env);
-        reporter.info(describeConnection(settings.connection, connected.kubeConfig.getCurrentCluster()?.server));
+        reporter.info(describeConnection(settings, connected.kubeConfig.getCurrentCluster()?.server));
         return connected;
       });
       const cluster = new KubeJobCluster(kubeConfig, systemClock, reporter);

@@ -6,6 +6,7 @@ import { State } from '../core/names.js';
 import { parseConnectionSettings } from '../core/parse-settings.js';
 import { KubeJobCluster } from '../kubernetes/job-cluster.js';
 import { cleanupJob } from '../run/cleanup.js';
+import { localRunnerFacts } from '../runner-facts.js';
 import { systemClock } from '../system-clock.js';
 import { GitHubReporter, readInput } from './reporter.js';
 
@@ -22,7 +23,7 @@ export async function postStep(): Promise<void> {
     await cleanupJob(
       saved,
       async () => {
-        const settings = parseConnectionSettings(readInput);
+        const settings = parseConnectionSettings(readInput, localRunnerFacts());
         const mask = (s: string): void => reporter.setSecret(s);
         const { kubeConfig } = await connect(settings, (audience: string) => core.getIDToken(audience), mask, process.env);
         return new KubeJobCluster(kubeConfig, systemClock, reporter);

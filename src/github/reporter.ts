@@ -1,11 +1,39 @@
 /** Reporter over @actions/core: groups, annotations with titles, outputs, state, the job summary. */
+import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import { AuthError, InputError, JobFailedError, KubernetesApiError, SourceError, toError } from '../core/errors.js';
 import type { Reporter } from '../core/ports.js';
+import { GITHUB_TERMS } from '../core/terms.js';
+
+/**
+ * Whether the runner could read a line of this text as a workflow command: `::name::` at the start
+ * of a line after leading whitespace, or the older `##[name]` anywhere in it (actions/runner
+ * ActionCommand.TryParseV2 and TryParse).
+ */
+export function mayBeCommand(text: string): boolean {
+  return /(^|\n)\s*::/.test(text) || text.includes('##[');
+}
 
 export class GitHubReporter implements Reporter {
+  readonly terms = GITHUB_TERMS;
+
+  // docs.github.com: job summaries are GitHub Flavored Markdown, which renders Mermaid diagrams.
+  readonly rendersMermaid = true;
+
+  /**
+   * Pod logs and other text from the cluster go through here: a line that looks like a command is
+   * fenced with `stop-commands` and a fresh random token, so no pod can add annotations, masks or
+   * outputs, or switch off the action's own commands (a pod printing `::stop-commands::x`).
+   */
   info(message: string): void {
+    if (!mayBeCommand(message)) {
+      core.info(message);
+      return;
+    }
+    const token = randomUUID();
+    core.info(`::stop-commands::${token}`);
     core.info(message);
+    core.info(`::${token}::`);
   }
   debug(message: string): void {
     core.debug(message);

@@ -3,9 +3,9 @@
  * responses from streams, network errors from undici) into the core's KubernetesApiError.
  */
 import { ApiException } from '@kubernetes/client-node';
-import { KubernetesApiError } from '../core/errors.js';
+import { isTransient, KubernetesApiError } from '../core/errors.js';
 
-export { KubernetesApiError };
+export { isTransient, KubernetesApiError };
 
 /** What failed, on which object: `read` + `jobs/ns/name`. */
 export interface Target {
@@ -61,7 +61,3 @@ export function toApiError(err: unknown, target: Target): KubernetesApiError {
   return new KubernetesApiError({ ...target, statusCode: undefined, reason: undefined, detail: message, cause: err });
 }
 
-/** Worth retrying with the same request: no answer, throttled, or a server-side failure. */
-export function isTransient(err: KubernetesApiError): boolean {
-  return err.statusCode === undefined || err.statusCode === 429 || err.statusCode >= 500;
-}

@@ -3,7 +3,6 @@
  * inactivity timer) and log streams (its Log discards error bodies). Authentication comes from
  * KubeConfig.applySecurityAuthentication, so refreshing Azure tokens apply here as well.
  */
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { AgentOptions } from 'node:https';
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
@@ -43,7 +42,9 @@ function buildUrl(kc: KubeConfig, path: string, query: Query): string {
 
 /**
  * Opens a streaming GET and yields its body line by line until the server closes it or the signal
- * aborts. Non-200 answers throw KubernetesApiError with the server's Status message.
+ * aborts. Non-200 answers throw KubernetesApiError with the server's Status message. A line longer
+ * than `maxLineLength` characters is cut there and ends with a note saying how much was left out,
+ * so one endless line cannot hold the process's memory (readline keeps a line whole).
  */
 export async function* streamLines(
   kc: KubeConfig,
@@ -51,6 +52,7 @@ export async function* streamLines(
   query: Query,
   signal: AbortSignal,
   target: Target,
+  maxLineLength = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<string> {
   const url = buildUrl(kc, path, query);
   const ctx = new RequestContext(url, HttpMethod.GET);
@@ -69,11 +71,45 @@ export async function* streamLines(
   const onAbort = (): void => void body.destroy();
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const line of createInterface({ input: body, crlfDelay: Infinity })) yield line;
+    yield* splitLines(body, maxLineLength);
   } catch (err) {
     if (!signal.aborted) throw err;
   } finally {
     signal.removeEventListener('abort', onAbort);
     body.destroy();
   }
+}
+
+/** Splits a byte stream on `\n` (dropping a trailing `\r`), keeping at most `max` characters of a line. */
+export async function* splitLines(chunks: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let line = '';
+  let dropped = 0;
+  const finish = (): string => {
+    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+    const out = dropped > 0 ? `${text} … [line cut at ${max} characters; ${dropped} more not shown]` : text;
+    line = '';
+    dropped = 0;
+    return out;
+  };
+  const append = (part: string): void => {
+    const room = max - line.length;
+    if (part.length <= room) line += part;
+    else {
+      line += part.slice(0, Math.max(0, room));
+      dropped += part.length - Math.max(0, room);
+    }
+  };
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      append(text.slice(start, nl));
+      yield finish();
+      start = nl + 1;
+    }
+    append(text.slice(start));
+  }
+  append(decoder.decode());
+  if (line.length > 0 || dropped > 0) yield finish();
 }

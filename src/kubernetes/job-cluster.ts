@@ -1,17 +1,48 @@
 /** JobCluster over @kubernetes/client-node: generated APIs for reads and writes, raw streams for watches and logs. */
-import { BatchV1Api, CoreV1Api, type CoreV1Event, type KubeConfig, type V1CronJob, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, Observable, V1MicroTime, type ConfigurationOptions, type CoreV1Event, type KubeConfig, type ObservableMiddleware, type V1CronJob, type V1Job, type V1Lease, type V1Pod, type V1Secret } from '@kubernetes/client-node';
 import { KubernetesApiError, toApiError, type Target } from './api-error.js';
 import { createWithRetry } from './create-job.js';
 import { streamLines } from './http.js';
 import { listWatch } from './list-watch.js';
-import type { Clock, JobCluster, JobWatchEvent, Page, PodWatchEvent } from '../core/ports.js';
+import { WORKLOAD_JOB_UID_LABEL, type KueueWorkload } from '../core/queue.js';
+import type { Clock, JobCluster, JobWatchEvent, LeaseClaim, LogLine, Page, PodWatchEvent } from '../core/ports.js';
 
 /** Server-side apply would also work; a plain create with a manager name keeps managedFields readable. */
 export const FIELD_MANAGER = 'polysync-aks-action';
 
+/**
+ * Longest log line printed whole. Longer ones are cut with a note: a container that writes one
+ * endless line (a progress bar without newlines, a binary dump) must not grow our memory with it.
+ */
+export const MAX_LOG_LINE_LENGTH = 64 * 1024;
+
+/**
+ * Longest one read, create, delete or list may take. A call that hangs (a half-open connection,
+ * a stalled proxy) then fails like a lost answer, so `timeout`, a cancel or a retry can act; the
+ * API server answers such calls in milliseconds. Streams (watches, logs) are not bounded here.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Options for a generated API call: aborted by `signal` or after REQUEST_TIMEOUT_MS. */
+function bounded(signal?: AbortSignal): ConfigurationOptions {
+  const deadline = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  const abort = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  // The object API hands options to the observable API (as client-node's setHeaderOptions does).
+  const middleware: ObservableMiddleware = {
+    pre: (ctx) => {
+      ctx.setSignal(abort);
+      return new Observable(Promise.resolve(ctx));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+}
+
 export class KubeJobCluster implements JobCluster {
   private readonly batch: BatchV1Api;
   private readonly core: CoreV1Api;
+  private readonly coordination: CoordinationV1Api;
+  private readonly custom: CustomObjectsApi;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -20,6 +51,8 @@ export class KubeJobCluster implements JobCluster {
   ) {
     this.batch = kc.makeApiClient(BatchV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
+    this.coordination = kc.makeApiClient(CoordinationV1Api);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
   }
 
   private async call<T>(target: Target, fn: () => Promise<T>): Promise<T> {
@@ -40,11 +73,11 @@ export class KubeJobCluster implements JobCluster {
   }
 
   readJob(namespace: string, name: string): Promise<V1Job | undefined> {
-    return this.orUndefined({ operation: 'read', object: `jobs/${namespace}/${name}`, namespace }, () => this.batch.readNamespacedJob({ namespace, name }));
+    return this.orUndefined({ operation: 'read', object: `jobs/${namespace}/${name}`, namespace }, () => this.batch.readNamespacedJob({ namespace, name }, bounded()));
   }
 
   readCronJob(namespace: string, name: string): Promise<V1CronJob | undefined> {
-    return this.orUndefined({ operation: 'read', object: `cronjobs/${namespace}/${name}`, namespace }, () => this.batch.readNamespacedCronJob({ namespace, name }));
+    return this.orUndefined({ operation: 'read', object: `cronjobs/${namespace}/${name}`, namespace }, () => this.batch.readNamespacedCronJob({ namespace, name }, bounded()));
   }
 
   createJob(namespace: string, job: V1Job, options: { dryRun: boolean; signal: AbortSignal }): Promise<V1Job> {
@@ -55,7 +88,7 @@ export class KubeJobCluster implements JobCluster {
       job,
       {
         create: (body) =>
-          this.call({ operation: 'create', object: objectPath, namespace }, () => this.batch.createNamespacedJob({ namespace, body, dryRun, fieldManager: FIELD_MANAGER })),
+          this.call({ operation: 'create', object: objectPath, namespace }, () => this.batch.createNamespacedJob({ namespace, body, dryRun, fieldManager: FIELD_MANAGER }, bounded(options.signal))),
         read: (n) => this.readJob(namespace, n),
       },
       {
@@ -77,7 +110,7 @@ export class KubeJobCluster implements JobCluster {
           // Background: the garbage collector removes the pods; batch/v1 would orphan them by default.
           propagationPolicy: 'Background',
           body: { propagationPolicy: 'Background', preconditions: uid ? { uid } : undefined },
-        }),
+        }, bounded()),
       );
       return 'deleted';
     } catch (err) {
@@ -100,7 +133,7 @@ export class KubeJobCluster implements JobCluster {
         query: { fieldSelector },
         list: async () => {
           const list = await this.call({ operation: 'list', object: objectPath, namespace }, () =>
-            this.batch.listNamespacedJob({ namespace, fieldSelector }),
+            this.batch.listNamespacedJob({ namespace, fieldSelector }, bounded(signal)),
           );
           return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
         },
@@ -129,49 +162,154 @@ export class KubeJobCluster implements JobCluster {
         query: { labelSelector },
         list: async () => {
           const list = await this.call({ operation: 'list', object: objectPath, namespace }, () =>
-            this.core.listNamespacedPod({ namespace, labelSelector }),
+            this.core.listNamespacedPod({ namespace, labelSelector }, bounded(signal)),
           );
           return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
         },
       },
       signal,
     );
+    // A re-list is the ground truth: a pod known before but absent now was deleted while the
+    // watch was down (client-go's reflector replaces its store the same way, emitting deletes).
+    const known = new Map<string, V1Pod>();
     for await (const e of events) {
-      if (e.type === 'listed') for (const pod of e.items) yield { type: 'changed', pod };
-      else yield { type: e.type, pod: e.object };
+      if (e.type === 'listed') {
+        const listed = new Set(e.items.map((p) => p.metadata?.name ?? ''));
+        for (const [name, pod] of known) {
+          if (listed.has(name)) continue;
+          known.delete(name);
+          yield { type: 'deleted', pod };
+        }
+        for (const pod of e.items) {
+          known.set(pod.metadata?.name ?? '', pod);
+          yield { type: 'changed', pod };
+        }
+        continue;
+      }
+      const name = e.object.metadata?.name ?? '';
+      if (e.type === 'deleted') known.delete(name);
+      else known.set(name, e.object);
+      yield { type: e.type, pod: e.object };
     }
   }
 
-  async followLog(namespace: string, pod: string, container: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+  async followLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    onLine: (line: LogLine) => void,
+    signal: AbortSignal,
+    sinceTime?: string,
+  ): Promise<void> {
     const path = `/api/v1/namespaces/${namespace}/pods/${pod}/log`;
-    for await (const line of streamLines(this.kc, path, { container, follow: true }, signal, {
-      operation: 'follow the log of',
-      object: `pods/${namespace}/${pod}/log`,
-      namespace,
-    })) {
-      onLine(line);
+    const query = { container, follow: true, timestamps: true, sinceTime };
+    const target = { operation: 'follow the log of', object: `pods/${namespace}/${pod}/log`, namespace };
+    for await (const raw of streamLines(this.kc, path, query, signal, target, MAX_LOG_LINE_LENGTH)) {
+      // `timestamps=true` prefixes each line with its RFC 3339 time and one space (kubelet
+      // pkg/kubelet/kuberuntime/logs): the time lets a dropped stream resume where it stopped.
+      const space = raw.indexOf(' ');
+      onLine(space > 0 ? { time: raw.slice(0, space), text: raw.slice(space + 1) } : { time: '', text: raw });
     }
+  }
+
+  async jobEvents(namespace: string, job: string): Promise<CoreV1Event[]> {
+    const fieldSelector = `involvedObject.kind=Job,involvedObject.name=${job}`;
+    const list = await this.call({ operation: 'list', object: `events/${namespace}`, namespace }, () =>
+      this.core.listNamespacedEvent({ namespace, fieldSelector }, bounded()),
+    );
+    return list.items;
+  }
+
+  async listWorkloads(namespace: string, jobUid: string): Promise<KueueWorkload[] | 'absent' | 'forbidden'> {
+    // v1beta2 is Kueue's current API; releases before it serve only v1beta1.
+    for (const version of ['v1beta2', 'v1beta1']) {
+      try {
+        const list = await this.call({ operation: 'list', object: `workloads.kueue.x-k8s.io/${namespace}`, namespace }, () =>
+          this.custom.listNamespacedCustomObject({ group: 'kueue.x-k8s.io', version, namespace, plural: 'workloads', labelSelector: `${WORKLOAD_JOB_UID_LABEL}=${jobUid}` }, bounded()),
+        ) as { items?: KueueWorkload[] };
+        return list.items ?? [];
+      } catch (err) {
+        if (err instanceof KubernetesApiError && err.statusCode === 403) return 'forbidden';
+        if (!(err instanceof KubernetesApiError && err.statusCode === 404)) throw err;
+      }
+    }
+    return 'absent';
   }
 
   async podEvents(namespace: string, pod: string): Promise<CoreV1Event[]> {
     const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
     const list = await this.call({ operation: 'list', object: `events/${namespace}`, namespace }, () =>
-      this.core.listNamespacedEvent({ namespace, fieldSelector }),
+      this.core.listNamespacedEvent({ namespace, fieldSelector }, bounded()),
     );
     return list.items;
   }
 
   async listJobs(namespace: string, continueToken: string | undefined, limit: number): Promise<Page<V1Job>> {
     const list = await this.call({ operation: 'list', object: `jobs/${namespace}`, namespace }, () =>
-      this.batch.listNamespacedJob({ namespace, limit, _continue: continueToken }),
+      this.batch.listNamespacedJob({ namespace, limit, _continue: continueToken }, bounded()),
     );
     return { items: list.items, continueToken: list.metadata?._continue || undefined };
   }
 
   async listCronJobs(namespace: string, continueToken: string | undefined, limit: number): Promise<Page<V1CronJob>> {
     const list = await this.call({ operation: 'list', object: `cronjobs/${namespace}`, namespace }, () =>
-      this.batch.listNamespacedCronJob({ namespace, limit, _continue: continueToken }),
+      this.batch.listNamespacedCronJob({ namespace, limit, _continue: continueToken }, bounded()),
     );
     return { items: list.items, continueToken: list.metadata?._continue || undefined };
+  }
+
+  async listJobsByLabel(namespace: string, labelSelector: string): Promise<V1Job[]> {
+    const list = await this.call({ operation: 'list', object: `jobs/${namespace} (${labelSelector})`, namespace }, () =>
+      this.batch.listNamespacedJob({ namespace, labelSelector }, bounded()),
+    );
+    return list.items;
+  }
+
+  async listPodsByLabel(namespace: string, labelSelector: string): Promise<V1Pod[]> {
+    const list = await this.call({ operation: 'list', object: `pods/${namespace} (${labelSelector})`, namespace }, () =>
+      this.core.listNamespacedPod({ namespace, labelSelector }, bounded()),
+    );
+    return list.items;
+  }
+
+  async createLease(namespace: string, claim: LeaseClaim): Promise<V1Lease | 'exists'> {
+    const object = `leases/${namespace}/${claim.name}`;
+    const lease: V1Lease = {
+      metadata: { name: claim.name, namespace, labels: { ...claim.labels } },
+      // MicroTime: the API server parses exactly six fractional digits (V1MicroTime writes them).
+      spec: { holderIdentity: claim.holder, leaseDurationSeconds: claim.durationSeconds, acquireTime: new V1MicroTime(claim.acquiredAtMs) },
+    };
+    try {
+      return await this.call({ operation: 'create', object, namespace }, () =>
+        this.coordination.createNamespacedLease({ namespace, body: lease, fieldManager: FIELD_MANAGER }, bounded()),
+      );
+    } catch (err) {
+      if (err instanceof KubernetesApiError && err.statusCode === 409) return 'exists';
+      throw err;
+    }
+  }
+
+  readLease(namespace: string, name: string): Promise<V1Lease | undefined> {
+    return this.orUndefined({ operation: 'read', object: `leases/${namespace}/${name}`, namespace }, () =>
+      this.coordination.readNamespacedLease({ namespace, name }, bounded()),
+    );
+  }
+
+  async deleteLease(namespace: string, name: string, preconditions: { uid?: string; resourceVersion?: string }): Promise<'deleted' | 'not-found'> {
+    try {
+      await this.call({ operation: 'delete', object: `leases/${namespace}/${name}`, namespace }, () =>
+        this.coordination.deleteNamespacedLease({ namespace, name, body: { preconditions } }, bounded()),
+      );
+      return 'deleted';
+    } catch (err) {
+      if (err instanceof KubernetesApiError && (err.statusCode === 404 || err.statusCode === 409)) return 'not-found';
+      throw err;
+    }
+  }
+
+  async createSecret(namespace: string, secret: V1Secret): Promise<void> {
+    await this.call({ operation: 'create', object: `secrets/${namespace}/${secret.metadata?.name ?? ''}`, namespace }, () =>
+      this.core.createNamespacedSecret({ namespace, body: secret, fieldManager: FIELD_MANAGER }, bounded()),
+    );
   }
 }

@@ -26,7 +26,8 @@ export function loadKubeConfig(content: string | undefined, env: NodeJS.ProcessE
     if (!file) {
       throw new InputError(
         `No cluster to connect to: set the Azure inputs (${Input.clientId}, ${Input.tenantId}, ${Input.subscriptionId}, ${Input.resourceGroup}, ${Input.clusterName}), ` +
-          `or input '${Input.kubeconfig}', or run a step that sets KUBECONFIG (e.g. azure/aks-set-context) before this one.`,
+          `or input '${Input.kubeconfig}', or run a step that sets KUBECONFIG (e.g. azure/aks-set-context) before this one, ` +
+          `or set '${Input.authType}' (workload-identity, managed-identity or in-cluster on a self-hosted runner).`,
         { inputs: [Input.kubeconfig] },
       );
     }

@@ -39,17 +39,28 @@ interface RawEvent {
 }
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+/** A watch shorter than this that ends without error counts as ending at once. */
+const QUICK_END_MS = 1000;
 
 /** Yields a 'listed' snapshot after every (re-)list, then each change, until the signal aborts. */
 export async function* listWatch<T>(o: ListWatchOptions<T>, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
   let failures = 0;
+  let quickEnds = 0;
   while (!signal.aborted) {
     try {
       const listed = await o.list();
       yield { type: 'listed', items: listed.items };
       failures = 0;
+      const started = o.clock.now();
       yield* watchFrom(o, listed.resourceVersion, signal);
-      // Stream ended normally (server timeout) or with 410: re-list for ground truth.
+      // Stream ended normally (server timeout) or with 410: re-list for ground truth. A watch that
+      // keeps ending as soon as it opens (a proxy closing idle streams, an overloaded server)
+      // must not become a tight LIST+WATCH loop: back off as client-go's reflector does.
+      quickEnds = o.clock.now() - started < QUICK_END_MS ? quickEnds + 1 : 0;
+      if (quickEnds > 1) {
+        const delay = RETRY_DELAYS_MS[Math.min(quickEnds - 2, RETRY_DELAYS_MS.length - 1)] ?? 8000;
+        await o.clock.sleep(delay, signal).catch(() => undefined);
+      }
     } catch (err) {
       if (signal.aborted) return;
       const apiErr = toApiError(err, o.target);

@@ -1,25 +1,49 @@
 /**
- * Streams each pod's containers into the workflow log as soon as they start (retried pods too),
- * at most `max` at a time, and keeps the last lines for the failure message. A stream that fails
- * while the container is still starting is retried when the pod changes again.
+ * Streams each pod's containers (init containers first, as they run) into the workflow log as
+ * soon as they start (retried pods too), at most `max` at a time, and keeps the last lines for the
+ * failure message. A stream that ends or fails while its container still runs is reopened with
+ * backoff from where it stopped (by the kubelet's timestamps, not by counting lines, which breaks
+ * after log rotation); one that cannot be reopened is reported in a warning.
  */
-import type { V1Pod } from '@kubernetes/client-node';
-import type { JobCluster, Reporter } from '../core/ports.js';
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { Clock, JobCluster, LogLine, Reporter } from '../core/ports.js';
+import { LogPosition } from '../core/log-position.js';
 
 const KEEP_LAST_LINES = 20;
+/** How long a cleanly ended stream waits for the pod watch to say its container exited. */
+const SETTLE_MS = 1500;
+/** Reopen delays; a stream that held longer than STABLE_MS starts the sequence again. */
+const REOPEN_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 10_000];
+const STABLE_MS = 30_000;
+/** Reopens in a row without a stable stream before giving up (about three minutes of backoff). */
+const MAX_REOPENS = 24;
+
+interface Stream {
+  readonly pod: string;
+  readonly container: string;
+  /** containerID: a restarted container is a new instance with its own log. */
+  readonly id: string;
+  readonly key: string;
+  readonly labelled: boolean;
+}
+
+type ContainerState = 'running' | 'ended' | 'gone';
 
 export class LogStreams {
   private readonly started = new Set<string>();
-  private readonly queue: Array<{ pod: string; container: string; instance: string }> = [];
-  /** Lines printed per container instance (pod/container/containerID): a re-stream skips them. */
-  private readonly printed = new Map<string, number>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly queue: Stream[] = [];
+  private readonly positions = new Map<string, LogPosition>();
+  private readonly running = new Map<Promise<void>, Stream>();
   private readonly lastLines: string[] = [];
-  private podsSeen = new Set<string>();
+  private readonly podsSeen = new Set<string>();
+  private readonly latest = new Map<string, V1Pod>();
+  private readonly deleted = new Set<string>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly cluster: JobCluster,
     private readonly reporter: Reporter,
+    private readonly clock: Clock,
     private readonly namespace: string,
     private readonly max: number,
     /** Prefix lines with the pod name from the start when the Job runs several pods at once. */
@@ -32,14 +56,25 @@ export class LogStreams {
     const name = pod.metadata?.name;
     if (!name) return;
     this.podsSeen.add(name);
-    for (const status of pod.status?.containerStatuses ?? []) {
+    this.latest.set(name, pod);
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    const labelled = statuses.length > 1;
+    for (const status of statuses) {
       const startedOrDone = status.state?.running !== undefined || status.state?.terminated !== undefined;
-      const instance = `${name}/${status.name}/${status.containerID ?? ''}`;
-      if (!startedOrDone || this.started.has(instance)) continue;
-      this.started.add(instance);
-      this.queue.push({ pod: name, container: status.name, instance });
+      const id = status.containerID ?? status.state?.terminated?.containerID ?? '';
+      const key = `${name}/${status.name}/${id}`;
+      if (!startedOrDone || this.started.has(key)) continue;
+      this.started.add(key);
+      this.queue.push({ pod: name, container: status.name, id, key, labelled });
     }
+    this.notify();
     this.pump();
+  }
+
+  /** The pod is gone: its logs went with it, so streams of it stop reopening. */
+  onPodDeleted(name: string): void {
+    this.deleted.add(name);
+    this.notify();
   }
 
   /** The last lines printed, newest last. */
@@ -47,48 +82,135 @@ export class LogStreams {
     return this.lastLines;
   }
 
-  /** Waits for open streams to end (their containers exited), at most `ms`. */
+  /**
+   * Waits for open and queued streams to end (their containers exited), at most `ms`; then says
+   * which logs were cut short or never streamed, rather than dropping them silently.
+   */
   async drain(ms: number): Promise<void> {
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
     while (this.running.size > 0 || this.queue.length > 0) {
-      const all = Promise.all([...this.running]).then(() => undefined);
+      const all = Promise.all([...this.running.keys()]).then(() => undefined);
       const timedOut = await Promise.race([all.then(() => false), deadline.then(() => true)]);
-      if (timedOut) return;
+      if (timedOut) break;
     }
+    const open = [...this.running.values()].map((s) => `${s.pod}/${s.container}`);
+    const queued = this.queue.map((s) => `${s.pod}/${s.container}`);
+    if (open.length + queued.length === 0) return;
+    const parts = [
+      open.length > 0 ? `still streaming ${open.length} (${sample(open)}), cut short` : '',
+      queued.length > 0 ? `${queued.length} never streamed because max-log-streams were busy (${sample(queued)})` : '',
+    ].filter(Boolean);
+    this.reporter.warning(
+      `The Job ended but not every log was printed within ${Math.round(ms / 1000)} s: ${parts.join('; ')}. ` +
+        'Read them with kubectl logs while the pods exist, or raise max-log-streams.',
+      'Logs incomplete',
+    );
   }
 
   private pump(): void {
     while (this.running.size < this.max && this.queue.length > 0) {
       const next = this.queue.shift();
       if (!next) return;
-      const p: Promise<void> = this.stream(next.pod, next.container, next.instance).finally(() => {
+      const p: Promise<void> = this.stream(next).finally(() => {
         this.running.delete(p);
         this.pump();
       });
-      this.running.add(p);
+      this.running.set(p, next);
     }
   }
 
-  private async stream(pod: string, container: string, instance: string): Promise<void> {
-    // A follow request always starts at the container's first line: after a dropped stream, skip
-    // what this instance already printed (a restarted container has a new containerID, a new log).
-    const already = this.printed.get(instance) ?? 0;
-    let seen = 0;
-    const print = (line: string): void => {
-      if (++seen <= already) return;
-      this.printed.set(instance, seen);
-      const prefixed = this.manyPods || this.podsSeen.size > 1 ? `[${pod}] ${line}` : line;
-      this.reporter.info(prefixed);
-      this.lastLines.push(prefixed);
-      if (this.lastLines.length > KEEP_LAST_LINES) this.lastLines.shift();
-    };
-    try {
-      await this.cluster.followLog(this.namespace, pod, container, print, this.signal);
-    } catch (err) {
+  private async stream(s: Stream): Promise<void> {
+    const position = this.positions.get(s.key) ?? new LogPosition();
+    this.positions.set(s.key, position);
+    let reopens = 0;
+    let verified = false;
+    for (;;) {
+      const opened = this.clock.now();
+      let failure: Error | undefined;
+      try {
+        const skip = position.resume();
+        await this.cluster.followLog(this.namespace, s.pod, s.container, (line) => {
+          if (skip(line)) this.print(s, line);
+        }, this.signal, position.sinceTime());
+      } catch (err) {
+        failure = err as Error;
+      }
       if (this.signal.aborted) return;
-      // The container may not accept log requests yet; allow a retry on the next pod change.
-      this.started.delete(instance);
-      this.reporter.debug(`Log stream of ${pod}/${container} ended: ${(err as Error).message}`);
+      const atEnd = this.state(s);
+      // A clean end is normal when the container exited; a failure may have lost lines even then.
+      const state = failure ? atEnd : await this.settled(s);
+      if (state === 'gone') return;
+      if (state === 'ended' && !failure) {
+        // Already ended when the stream did: the log is complete. Ended only meanwhile: the
+        // stream may have been cut just before the exit, so look once more (at most one
+        // request per container, answered at once: the container no longer writes).
+        if (atEnd === 'ended' || verified) return;
+        verified = true;
+        continue;
+      }
+      reopens = this.clock.now() - opened >= STABLE_MS ? 1 : reopens + 1;
+      const why = failure ? `failed (${failure.message})` : 'ended while the container still runs';
+      if (reopens > MAX_REOPENS) {
+        this.reporter.warning(
+          `The log stream of ${s.pod}/${s.container} ${why} and could not be reopened after ${MAX_REOPENS} tries; ` +
+            `later lines are not shown (${position.describe()}). Read them with kubectl logs ${s.pod} -c ${s.container}.`,
+          'Log stream lost',
+        );
+        return;
+      }
+      const delay = REOPEN_DELAYS_MS[Math.min(reopens - 1, REOPEN_DELAYS_MS.length - 1)] ?? 10_000;
+      this.reporter.debug(`Log stream of ${s.pod}/${s.container} ${why}; reopening in ${delay} ms from ${position.describe()}.`);
+      await this.clock.sleep(delay, this.signal).catch(() => undefined);
+      if (this.signal.aborted || this.deleted.has(s.pod)) return;
     }
   }
+
+  private print(s: Stream, line: LogLine): void {
+    const labels = [this.manyPods || this.podsSeen.size > 1 ? s.pod : '', s.labelled ? s.container : ''].filter(Boolean);
+    const prefixed = labels.length > 0 ? `[${labels.join('/')}] ${line.text}` : line.text;
+    this.reporter.info(prefixed);
+    this.lastLines.push(prefixed);
+    if (this.lastLines.length > KEEP_LAST_LINES) this.lastLines.shift();
+  }
+
+  /** The container instance as the pod watch last reported it. */
+  private state(s: Stream): ContainerState {
+    if (this.deleted.has(s.pod)) return 'gone';
+    const pod = this.latest.get(s.pod);
+    const all = [...(pod?.status?.initContainerStatuses ?? []), ...(pod?.status?.containerStatuses ?? [])];
+    const status: V1ContainerStatus | undefined = all.find((c) => c.name === s.container);
+    if (!status) return 'running';
+    const current = status.containerID ?? status.state?.terminated?.containerID ?? '';
+    // Restarted since: this instance has ended (the new one streams on its own).
+    if (current !== s.id) return 'ended';
+    return status.state?.terminated ? 'ended' : 'running';
+  }
+
+  /** The state once the pod watch has caught up with a cleanly ended stream (at most SETTLE_MS). */
+  private async settled(s: Stream): Promise<ContainerState> {
+    if (this.state(s) !== 'running') return this.state(s);
+    const stop = new AbortController();
+    let check = (): void => undefined;
+    const changed = new Promise<void>((resolve) => {
+      check = () => {
+        if (this.state(s) !== 'running') resolve();
+      };
+      this.listeners.add(check);
+    });
+    try {
+      await Promise.race([this.clock.sleep(SETTLE_MS, AbortSignal.any([this.signal, stop.signal])).catch(() => undefined), changed]);
+    } finally {
+      stop.abort();
+      this.listeners.delete(check);
+    }
+    return this.state(s);
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+function sample(names: readonly string[]): string {
+  return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, …`;
 }

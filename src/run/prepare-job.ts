@@ -1,11 +1,12 @@
 /** Phase 1: read the source (Job, CronJob, or seed 000's fallback) and build the Job to create. */
 import type { V1Job } from '@kubernetes/client-node';
+import { appContainerLine, chooseAppContainer } from '../core/app-container.js';
 import { paramWarnings } from '../core/params.js';
 import { jobFromCronJob, jobFromFallback, jobFromJob, cloneWarnings, cronJobNotice, type CloneOptions } from '../core/clone.js';
 import { cronJobPath, jobPath, SourceError } from '../core/errors.js';
 import { Input } from '../core/names.js';
 import type { RunSettings } from '../core/settings.js';
-import type { RunDeps } from './run-job.js';
+import type { RunDeps } from './run-deps.js';
 
 export async function prepareJob(settings: RunSettings, deps: RunDeps): Promise<V1Job> {
   const { cluster, reporter } = deps;
@@ -42,6 +43,10 @@ export async function prepareJob(settings: RunSettings, deps: RunDeps): Promise<
   }
   for (const warning of paramWarnings(settings.params)) reporter.warning(warning, 'Parameter name');
   for (const warning of cloneWarnings(job)) reporter.warning(warning, 'Best practice');
+  const app = chooseAppContainer(job.spec?.template, settings.container, jobPath(namespace, job.metadata?.name ?? ''));
+  const line = app && appContainerLine(job.spec?.template, app);
+  if (line !== undefined && app?.staleAnnotation !== undefined) reporter.warning(line, 'App container');
+  else if (line !== undefined) reporter.info(line);
   reporter.info(`Will create ${jobPath(namespace, job.metadata?.name ?? '')} from ${source.kind} ${source.name}.`);
   return job;
 }

@@ -20,6 +20,9 @@ import type { TestCa } from './test-ca.js';
 
 export const AZURE_AD_TOKEN_EXCHANGE = 'api://AzureADTokenExchange';
 
+/** The `sub` of a service connection's tokens. */
+export const serviceConnectionSubject = (organization: string, project: string, name: string): string => `sc://${organization}/${project}/${name}`;
+
 export interface ServiceConnectionSpec {
   /** The connection's name: the last segment of the token's subject. */
   readonly name: string;
@@ -169,7 +172,7 @@ export async function startAzureDevOpsOidc(ca: TestCa): Promise<AzureDevOpsOidcF
         accessToken: randomBytes(32).toString('base64url'),
         issuer: `${base}/${organizationId}`,
         serviceConnectionIds: Object.fromEntries(spec.serviceConnections.map((c) => [c.name, c.id ?? randomUUID()])),
-        subjectFor: (name) => `sc://${spec.organization}/${spec.project}/${name}`,
+        subjectFor: (name) => serviceConnectionSubject(spec.organization, spec.project, name),
       };
       jobs.set(job.accessToken, { job, spec, issued: [], refused: [] });
       return job;

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendJson, startHttpsServer, type RunningServer } from './https-server.js';
 import { createJwksResolver, createSigningKey, decodeJwt, nowSeconds, signJwt, verifySignature } from './jwt.js';
+import type { JsonWebKey } from 'node:crypto';
 import type { TestCa } from './test-ca.js';
 
 export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
@@ -47,6 +48,18 @@ export interface EntraStats {
   /** Token requests that carried a client assertion for this client id (accepted or not). */
   readonly tokenRequests: number;
   readonly issuedTokens: readonly string[];
+  /** The client assertions of accepted requests, in order (what a rotation test checks). */
+  readonly assertions: readonly string[];
+}
+
+/**
+ * An issuer whose keys Entra is given rather than discovers: the local control plane's service-account
+ * issuer (https://kubernetes.default.svc.cluster.local) is not a URL anyone can fetch, whereas an AKS
+ * cluster's OIDC issuer is public; the test reads the keys from the API server's /openid/v1/jwks.
+ */
+export interface TrustedIssuerSpec {
+  readonly issuer: string;
+  readonly keys: readonly JsonWebKey[];
 }
 
 export interface EntraFake extends RunningServer {
@@ -56,6 +69,9 @@ export interface EntraFake extends RunningServer {
   addTenant(tenantId: string): void;
   registerApp(spec: AppSpec): App;
   stats(clientId: string): EntraStats;
+  trustIssuer(spec: TrustedIssuerSpec): void;
+  /** An access token as Entra issues it to a managed identity (the IMDS fake hands it out); undefined for an unknown resource. */
+  managedIdentityToken(clientId: string, resource: string): { accessToken: string; expiresIn: number } | undefined;
 }
 
 /** Resources the fake knows; any other scope → AADSTS500011 as for an app not in the tenant. */
@@ -73,9 +89,14 @@ export async function startEntra(ca: TestCa, initialTenants: readonly string[] =
   const apps = new Map<string, {
     tenantId: string; clientId: string; objectId: string; tokenLifetimeSeconds: number;
     federatedCredentials: Array<{ issuer: string; subject: string; audiences: readonly string[] }>;
-    counters: { tokenRequests: number; issued: string[] };
+    counters: { tokenRequests: number; issued: string[]; assertions: string[] };
   }>();
-  const jwksOf = createJwksResolver(ca.certPem);
+  const discovered = createJwksResolver(ca.certPem);
+  const trusted = new Map<string, readonly JsonWebKey[]>();
+  const jwksOf = (issuer: string): Promise<readonly JsonWebKey[]> => {
+    const keys = trusted.get(issuer);
+    return keys ? Promise.resolve(keys) : discovered(issuer);
+  };
   let base = '';
   const issuerFor = (tenant: string): string => `${base}/${tenant}/v2.0`;
 
@@ -155,13 +176,20 @@ export async function startEntra(ca: TestCa, initialTenants: readonly string[] =
         `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
     }
     const lifetime = app.tokenLifetimeSeconds;
+    const accessToken = mint(app, resource);
+    app.counters.assertions.push(form.get('client_assertion') ?? '');
+    sendJson(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
+  }
+
+  function mint(app: { tenantId: string; clientId: string; objectId: string; tokenLifetimeSeconds: number; counters: { issued: string[] } }, resource: string): string {
+    const now = nowSeconds();
     const accessToken = signJwt(
-      { aud: resource, iss: issuerFor(tenant), iat: now, nbf: now, exp: now + lifetime, tid: tenant, oid: app.objectId, sub: app.objectId,
-        appid: app.clientId, azp: app.clientId, idtyp: 'app', ver: '2.0', uti: randomUUID() },
+      { aud: resource, iss: issuerFor(app.tenantId), iat: now, nbf: now, exp: now + app.tokenLifetimeSeconds, tid: app.tenantId, oid: app.objectId,
+        sub: app.objectId, appid: app.clientId, azp: app.clientId, idtyp: 'app', ver: '2.0', uti: randomUUID() },
       key,
     );
     app.counters.issued.push(accessToken);
-    sendJson(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
+    return accessToken;
   }
 
   const server = await startHttpsServer(ca, async (req, res, url, body) => {
@@ -201,14 +229,21 @@ export async function startEntra(ca: TestCa, initialTenants: readonly string[] =
         objectId: spec.objectId ?? randomUUID(),
         federatedCredentials: spec.federatedCredentials.map((f) => ({ ...f, audiences: f.audiences ?? ['api://AzureADTokenExchange'] })),
         tokenLifetimeSeconds: spec.tokenLifetimeSeconds ?? 3599,
-        counters: { tokenRequests: 0, issued: [] as string[] },
+        counters: { tokenRequests: 0, issued: [] as string[], assertions: [] as string[] },
       };
       apps.set(app.clientId, app);
       return { tenantId: app.tenantId, clientId: app.clientId, objectId: app.objectId };
     },
     stats(clientId) {
       const c = apps.get(clientId)?.counters;
-      return { tokenRequests: c?.tokenRequests ?? 0, issuedTokens: [...(c?.issued ?? [])] };
+      return { tokenRequests: c?.tokenRequests ?? 0, issuedTokens: [...(c?.issued ?? [])], assertions: [...(c?.assertions ?? [])] };
+    },
+    trustIssuer: (spec) => void trusted.set(spec.issuer, spec.keys),
+    managedIdentityToken(clientId, resource) {
+      const app = apps.get(clientId);
+      const r = resource.replace(/\/$/, '');
+      if (!app || !KNOWN_RESOURCES.has(r)) return undefined;
+      return { accessToken: mint(app, r), expiresIn: app.tokenLifetimeSeconds };
     },
   };
 }

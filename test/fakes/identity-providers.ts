@@ -1,5 +1,6 @@
 /**
- * The three identity parties (GitHub's ID-token service, Entra ID, ARM) as one "world".
+ * The identity parties (GitHub's ID-token service, Azure DevOps' OIDC token service, Entra ID, ARM) as
+ * one "world".
  *
  * Why a world with an admin endpoint: the Kubernetes API server must trust the Entra fake's issuer for
  * the whole run, so the fakes start ONCE in vitest's global setup, before the control plane, in the main
@@ -15,7 +16,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import https from 'node:https';
 import { startArm, type ClusterSpec, type RoleAssignmentSpec } from './arm.js';
-import { AKS_SERVER_APP_ID, startEntra, type App, type AppSpec, type EntraStats } from './entra.js';
+import {
+  serviceConnectionSubject, startAzureDevOpsOidc, type AzureDevOpsJob, type AzureDevOpsJobSpec, type OidcStats,
+} from './azure-devops-oidc.js';
+import { AKS_SERVER_APP_ID, startEntra, type App, type AppSpec, type EntraStats, type TrustedIssuerSpec } from './entra.js';
+import { startImds, type ImdsRequest, type Vm, type VmSpec } from './imds.js';
 import { startGitHubOidc, type GitHubJob, type GitHubJobSpec, type GitHubJobStats } from './github-oidc.js';
 import { bearerToken, sendJson, startHttpsServer } from './https-server.js';
 import { createTestCa } from './test-ca.js';
@@ -32,6 +37,8 @@ export interface IdentityProvidersInfo {
   readonly authorityHost: string;
   /** Give to the adapter as endpoints.resourceManager / env POLYSYNC_ARM_ENDPOINT. */
   readonly armEndpoint: string;
+  /** The IMDS fake (http on 127.0.0.1); each VM's own base URL comes from addVm. */
+  readonly imdsUrl: string;
   readonly githubIssuer: string;
   /** The tenant whose issuer the API server trusts; register apps here for cluster tests. */
   readonly tenantId: string;
@@ -47,10 +54,18 @@ export interface IdentityWorld {
   readonly info: IdentityProvidersInfo;
   addGitHubJob(spec: GitHubJobSpec): Promise<GitHubJob>;
   gitHubStats(requestToken: string): Promise<GitHubJobStats>;
+  /** A pipeline job whose service connections' tokens Entra apps can trust (AzureDevOpsJob.issuer). */
+  addAzureDevOpsJob(spec: AzureDevOpsJobSpec): Promise<AzureDevOpsJob>;
+  azureDevOpsStats(accessToken: string): Promise<OidcStats>;
   registerApp(spec: AppSpec): Promise<App>;
   entraStats(clientId: string): Promise<EntraStats>;
   addCluster(spec: ClusterSpec): Promise<void>;
   assignRole(spec: RoleAssignmentSpec): Promise<void>;
+  /** Entra trusts this issuer's keys as given (the local control plane's service-account issuer). */
+  trustIssuer(spec: TrustedIssuerSpec): Promise<void>;
+  /** A VM whose IMDS hands out tokens of these Entra apps (registerApp) as its managed identities. */
+  addVm(spec: VmSpec): Promise<Vm>;
+  imdsRequests(vmId: string): Promise<readonly ImdsRequest[]>;
 }
 
 export interface RunningIdentityProviders extends IdentityWorld {
@@ -68,17 +83,24 @@ export async function startIdentityProviders(options: { tenantId?: string } = {}
   const caFile = ca.writeCertFile();
   const tenantId = options.tenantId ?? randomUUID();
   const github = await startGitHubOidc(ca);
+  const azureDevOps = await startAzureDevOpsOidc(ca);
   const entra = await startEntra(ca, [tenantId]);
   const arm = await startArm(ca, entra.authorityHost);
+  const imds = await startImds((clientId, resource) => entra.managedIdentityToken(clientId, resource));
   const adminToken = randomBytes(24).toString('hex');
 
   const local = {
     addGitHubJob: (spec: GitHubJobSpec) => Promise.resolve(github.addJob(spec)),
     gitHubStats: (requestToken: string) => Promise.resolve(github.stats(requestToken)),
+    addAzureDevOpsJob: (spec: AzureDevOpsJobSpec) => Promise.resolve(azureDevOps.addJob(spec)),
+    azureDevOpsStats: (accessToken: string) => Promise.resolve(azureDevOps.stats(accessToken)),
     registerApp: (spec: AppSpec) => Promise.resolve(entra.registerApp(spec)),
     entraStats: (clientId: string) => Promise.resolve(entra.stats(clientId)),
     addCluster: (spec: ClusterSpec) => Promise.resolve(arm.addCluster(spec)),
     assignRole: (spec: RoleAssignmentSpec) => Promise.resolve(arm.assignRole(spec)),
+    trustIssuer: (spec: TrustedIssuerSpec) => Promise.resolve(entra.trustIssuer(spec)),
+    addVm: (spec: VmSpec) => Promise.resolve(imds.addVm(spec)),
+    imdsRequests: (vmId: string) => Promise.resolve(imds.requests(vmId)),
   };
   const ops: Record<string, (arg: never) => Promise<unknown>> = local;
 
@@ -97,6 +119,7 @@ export async function startIdentityProviders(options: { tenantId?: string } = {}
     adminToken,
     authorityHost: entra.authorityHost,
     armEndpoint: arm.url,
+    imdsUrl: imds.url,
     githubIssuer: github.issuer,
     tenantId,
     issuerUrl: entra.issuerFor(tenantId),
@@ -107,7 +130,7 @@ export async function startIdentityProviders(options: { tenantId?: string } = {}
     info,
     ...local,
     async close() {
-      await Promise.all([admin.close(), arm.close(), entra.close(), github.close()]);
+      await Promise.all([admin.close(), arm.close(), entra.close(), github.close(), azureDevOps.close(), imds.close()]);
       caFile.remove();
     },
   };
@@ -138,10 +161,19 @@ export function connectIdentityProviders(info: IdentityProvidersInfo): IdentityW
     info,
     addGitHubJob: (spec) => call('addGitHubJob', spec),
     gitHubStats: (t) => call('gitHubStats', t),
+    // subjectFor does not survive JSON: rebuilt from the job's organization and project.
+    addAzureDevOpsJob: async (spec) => {
+      const job = await call<AzureDevOpsJob>('addAzureDevOpsJob', spec);
+      return { ...job, subjectFor: (name: string) => serviceConnectionSubject(job.organization, job.project, name) };
+    },
+    azureDevOpsStats: (t) => call('azureDevOpsStats', t),
     registerApp: (spec) => call('registerApp', spec),
     entraStats: (c) => call('entraStats', c),
     addCluster: (spec) => call('addCluster', spec),
     assignRole: (spec) => call('assignRole', spec),
+    trustIssuer: (spec) => call('trustIssuer', spec),
+    addVm: (spec) => call('addVm', spec),
+    imdsRequests: (vmId) => call('imdsRequests', vmId),
   };
 }
 

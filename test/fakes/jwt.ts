@@ -49,13 +49,21 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   }
 }
 
-/** True when the signature verifies with the JWK whose kid the header names (RS256 only). */
+/**
+ * True when the signature verifies with the JWK whose kid the header names. RS256 (the fakes' own),
+ * and ES256, which Kubernetes uses for service-account tokens signed with an EC key (RFC 7518 §3.4:
+ * the signature is r || s, not DER).
+ */
 export function verifySignature(jwt: DecodedJwt, keys: readonly JsonWebKey[]): boolean {
-  if (jwt.header['alg'] !== 'RS256') return false;
+  const alg = jwt.header['alg'];
+  if (alg !== 'RS256' && alg !== 'ES256') return false;
   const jwk = keys.find((k) => k.kid === jwt.header['kid']);
   if (!jwk) return false;
   const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
-  return verify('sha256', Buffer.from(jwt.signingInput), publicKey, jwt.signature);
+  const data = Buffer.from(jwt.signingInput);
+  return alg === 'RS256'
+    ? verify('sha256', data, publicKey, jwt.signature)
+    : verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, jwt.signature);
 }
 
 /** GET JSON over HTTPS trusting only the test CA; refuses anything but loopback. */

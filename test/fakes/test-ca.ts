@@ -1,16 +1,25 @@
 /**
  * A throw-away certificate authority for the HTTPS fakes (GitHub OIDC, Entra ID, ARM) on 127.0.0.1.
  *
- * node:crypto can sign but cannot build X.509 certificates, and the suite must not depend on an
- * `openssl` binary or an extra package, so this file encodes the few DER structures RFC 5280 needs.
- * P-256 keys keep start-up fast; Go's crypto/x509 (the local API server fetching the Entra fake's
- * discovery document and JWKS) and Node's TLS both accept these certificates (CA: basicConstraints +
- * keyCertSign; leaf: SAN with IP 127.0.0.1 and DNS localhost, extKeyUsage serverAuth).
+ * node:crypto can sign but cannot build X.509 certificates. The structures come from
+ * @peculiar/asn1-x509 (RFC 5280's ASN.1 schema, the layer under @peculiar/x509) and are signed with
+ * node:crypto, which keeps this API synchronous: @peculiar/x509's generator signs through WebCrypto
+ * and is async only, while its callers create CAs at module load. P-256 keys keep start-up fast;
+ * Go's crypto/x509 (the local API server fetching the Entra fake's discovery document and JWKS) and
+ * Node's TLS both accept these certificates (CA: basicConstraints + keyCertSign; leaf: SAN with IP
+ * 127.0.0.1 and DNS localhost, extKeyUsage serverAuth).
  */
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import {
+  AlgorithmIdentifier, AttributeTypeAndValue, AttributeValue, BasicConstraints, Certificate, ExtendedKeyUsage, Extension, Extensions,
+  GeneralName, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectAltName, id_kp_serverAuth,
+  KeyUsage, KeyUsageFlags, Name, RelativeDistinguishedName, SubjectAlternativeName, SubjectPublicKeyInfo, TBSCertificate,
+  Validity, Version,
+} from '@peculiar/asn1-x509';
 
 export interface ServerCertificate {
   /** Leaf certificate followed by the CA certificate, as a TLS server sends it. */
@@ -26,71 +35,34 @@ export interface TestCa {
   writeCertFile(): { path: string; remove(): void };
 }
 
-// ---- minimal DER encoder (X.690) ----
-function len(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-const tlv = (tag: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), len(body.length), body]);
-const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
-const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items));
-const explicit = (n: number, body: Buffer): Buffer => tlv(0xa0 + n, body);
-const octets = (body: Buffer): Buffer => tlv(0x04, body);
-const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0]));
-const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
-const bitString = (body: Buffer, unusedBits = 0): Buffer => tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), body]));
+/** ecdsa-with-SHA256 (RFC 5758 §3.2: no parameters). */
+const ECDSA_SHA256 = '1.2.840.10045.4.3.2';
+const COMMON_NAME = '2.5.4.3';
 
-function integer(bytes: Buffer): Buffer {
-  let b = bytes;
-  while (b.length > 1 && b[0] === 0 && (b[1] ?? 0) < 0x80) b = b.subarray(1);
-  return tlv(0x02, (b[0] ?? 0) >= 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
-}
+const name = (cn: string): Name =>
+  new Name([new RelativeDistinguishedName([new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: cn }) })])]);
 
-function oid(dotted: string): Buffer {
-  const [a = 0, b = 0, ...rest] = dotted.split('.').map(Number);
-  const out = [a * 40 + b];
-  for (const n of rest) {
-    const chunk = [n & 0x7f];
-    for (let v = n >> 7; v > 0; v >>= 7) chunk.unshift((v & 0x7f) | 0x80);
-    out.push(...chunk);
-  }
-  return tlv(0x06, Buffer.from(out));
-}
+const extension = (extnID: string, critical: boolean, value: unknown): Extension =>
+  new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 
-function utcTime(d: Date): Buffer {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const s = `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
-  return tlv(0x17, Buffer.from(s, 'ascii'));
-}
-
-const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
-const name = (cn: string): Buffer => seq(set(seq(oid('2.5.4.3'), utf8(cn))));
-const extension = (id: string, critical: boolean, value: Buffer): Buffer =>
-  seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
-
-function certificate(opts: {
-  subject: string;
-  issuer: string;
-  publicKey: KeyObject;
-  signingKey: KeyObject;
-  extensions: Buffer[];
-  days: number;
-}): string {
+function certificate(o: { subject: string; issuer: string; publicKey: KeyObject; signingKey: KeyObject; extensions: Extension[]; days: number }): string {
   const now = Date.now();
-  const tbs = seq(
-    explicit(0, integer(Buffer.from([2]))),
-    integer(Buffer.concat([Buffer.from([0x01]), randomBytes(15)])),
-    ECDSA_SHA256,
-    name(opts.issuer),
-    seq(utcTime(new Date(now - 3_600_000)), utcTime(new Date(now + opts.days * 86_400_000))),
-    name(opts.subject),
-    opts.publicKey.export({ type: 'spki', format: 'der' }),
-    explicit(3, seq(...opts.extensions)),
-  );
-  const signature = sign('sha256', tbs, opts.signingKey);
-  const der = seq(tbs, ECDSA_SHA256, bitString(signature));
+  const signature = new AlgorithmIdentifier({ algorithm: ECDSA_SHA256 });
+  const tbsCertificate = new TBSCertificate({
+    version: Version.v3,
+    // Positive and 16 bytes: RFC 5280 §4.1.2.2 allows at most 20.
+    serialNumber: new Uint8Array([0x01, ...randomBytes(15)]).buffer,
+    signature,
+    issuer: name(o.issuer),
+    validity: new Validity({ notBefore: new Date(now - 3_600_000), notAfter: new Date(now + o.days * 86_400_000) }),
+    subject: name(o.subject),
+    subjectPublicKeyInfo: AsnConvert.parse(o.publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo),
+    extensions: new Extensions(o.extensions),
+  });
+  const tbs = Buffer.from(AsnConvert.serialize(tbsCertificate));
+  // node:crypto's ECDSA signature is DER (r, s), the form X.509's signatureValue carries.
+  const signatureValue = sign('sha256', tbs, o.signingKey);
+  const der = Buffer.from(AsnConvert.serialize(new Certificate({ tbsCertificate, signatureAlgorithm: signature, signatureValue: new Uint8Array(signatureValue).buffer })));
   const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n');
   return `-----BEGIN CERTIFICATE-----\n${b64.trimEnd()}\n-----END CERTIFICATE-----\n`;
 }
@@ -108,8 +80,8 @@ export function createTestCa(commonName = 'polysync test CA'): TestCa {
     signingKey: ca.privateKey,
     days: 2,
     extensions: [
-      extension('2.5.29.19', true, seq(bool(true))), // basicConstraints CA:TRUE
-      extension('2.5.29.15', true, bitString(Buffer.from([0x86]), 1)), // digitalSignature, keyCertSign, cRLSign
+      extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true })),
+      extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature | KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign)),
     ],
   });
 
@@ -117,11 +89,6 @@ export function createTestCa(commonName = 'polysync test CA'): TestCa {
     certPem,
     issueServerCertificate(): ServerCertificate {
       const leaf = ecKeyPair();
-      const san = seq(
-        tlv(0x87, Buffer.from([127, 0, 0, 1])),
-        tlv(0x87, Buffer.concat([Buffer.alloc(15), Buffer.from([1])])),
-        tlv(0x82, Buffer.from('localhost', 'ascii')),
-      );
       const leafPem = certificate({
         subject: '127.0.0.1',
         issuer: commonName,
@@ -129,10 +96,14 @@ export function createTestCa(commonName = 'polysync test CA'): TestCa {
         signingKey: ca.privateKey,
         days: 2,
         extensions: [
-          extension('2.5.29.19', true, seq()),
-          extension('2.5.29.15', true, bitString(Buffer.from([0x80]), 7)), // digitalSignature
-          extension('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))), // serverAuth
-          extension('2.5.29.17', false, san),
+          extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
+          extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature)),
+          extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_serverAuth])),
+          extension(id_ce_subjectAltName, false, new SubjectAlternativeName([
+            new GeneralName({ iPAddress: '127.0.0.1' }),
+            new GeneralName({ iPAddress: '::1' }),
+            new GeneralName({ dNSName: 'localhost' }),
+          ])),
         ],
       });
       const keyPem = leaf.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { BatchV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { ROLE, clusterResourceId } from '../fakes/arm.js';
 import { connectIdentityProviders, type IdentityWorld } from '../fakes/identity-providers.js';
 import { adminKubeConfig, createTestNamespace, waitFor } from '../support/cluster.js';
 import { readmeRole } from '../support/readme-role.js';
 import { sourceJob } from '../support/sources.js';
+import { bindRole, entraUser, localApiServer } from '../support/cluster-identities.js';
 import { cancelLikeRunner, parseWorkflowCommands, readOutputs, runnerFiles, startStep, type RunnerFiles } from '../../scripts/lib/runner.mjs';
 
 let world: IdentityWorld;
@@ -49,25 +50,16 @@ async function azureRun(s: Scenario = {}) {
     federatedCredentials: [{ issuer: job.issuer, subject: s.subjectOverride ?? job.subject }],
   });
   const subscriptionId = randomUUID();
-  const cluster = admin.getCurrentCluster();
   if (s.clusterExists !== false) {
     await world.addCluster({
-      subscriptionId, resourceGroup: 'rg-data', name: 'aks-data', server: cluster?.server ?? '',
-      caPem: Buffer.from(cluster?.caData ?? '', 'base64').toString('utf8'), entra: true, tenantId: info.tenantId,
+      subscriptionId, resourceGroup: 'rg-data', name: 'aks-data', ...localApiServer(admin), entra: true, tenantId: info.tenantId,
       localAccountsDisabled: s.localAccountsDisabled,
     });
   }
   if (s.role !== null) {
     await world.assignRole({ principalId: app.objectId, role: s.role ?? ROLE.clusterUser, scope: clusterResourceId(subscriptionId, 'rg-data', 'aks-data') });
   }
-  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
-  const name = `polysync-${app.objectId.slice(0, 8)}`;
-  await rbac.createNamespacedRole({ namespace: ns, body: { ...readmeRole(), metadata: { name } } });
-  await rbac.createNamespacedRoleBinding({
-    namespace: ns,
-    body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'User', name: app.objectId, apiGroup: 'rbac.authorization.k8s.io' }] },
-  });
+  await bindRole(admin, ns, `polysync-${app.objectId.slice(0, 8)}`, readmeRole(), entraUser(app.objectId));
   const inputs = {
     namespace: ns,
     'client-id': app.clientId,

@@ -5,35 +5,35 @@
  * the ##vso commands on stdout (task.complete, output variables, task variables, issues) and the
  * cluster's state.
  *
- * Clusters reached through Azure sign-in here use ARM's local-account kubeconfig shape (a token of a
- * ServiceAccount bound to the README's Role), because the control plane does not trust the Entra
- * fake's issuer in this setup; the Entra-cluster shape (exec kubelogin replaced by the task's own
- * AKS-token user) is checked against kube-api-stub.ts, which authenticates Entra tokens as AKS does.
+ * Most Azure scenarios use fakes of this file and ARM's local-account kubeconfig shape (a token of a
+ * ServiceAccount bound to the README's Role). The Entra-cluster scenario uses the global setup's
+ * identity world instead (identity-providers.ts), whose Entra fake the control plane trusts as AKS
+ * trusts Entra ID: Azure DevOps OIDC → Entra ID → ARM's exec-kubelogin kubeconfig, replaced by the
+ * task's own AKS-token user → the API server authenticates the app's oid, bound to the README's Role.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startArm, ROLE, clusterResourceId, type ArmFake } from '../fakes/arm.js';
 import { startAzureDevOpsOidc, type AzureDevOpsJob, type AzureDevOpsOidcFake } from '../fakes/azure-devops-oidc.js';
 import { startEntra, type EntraFake } from '../fakes/entra.js';
-import { startKubeApiStub, type KubeApiStub } from '../fakes/kube-api-stub.js';
+import { connectIdentityProviders } from '../fakes/identity-providers.js';
 import { createTestCa } from '../fakes/test-ca.js';
 import { startTask, type ServiceEndpoint, type TaskRun } from '../support/azure-devops-agent.js';
+import { startApiProxy } from '../support/api-proxy.js';
 import { adminKubeConfig, createTestNamespace, jobsFromSource, podsOfJob, waitFor } from '../support/cluster.js';
 import { limitedKubeConfig } from '../support/limited-identity.js';
 import { readmeRole } from '../support/readme-role.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
+import { bindRole, entraUser, localApiServer } from '../support/cluster-identities.js';
 
 const ca = createTestCa('azure devops test CA');
-/** The CA of kube-api-stub's certificate: what ARM's kubeconfig for the Entra cluster carries. */
-const stubCa = createTestCa('stub cluster CA');
 const caFile = ca.writeCertFile();
 const tenantId = randomUUID();
 let ado: AzureDevOpsOidcFake;
 let entra: EntraFake;
 let arm: ArmFake;
-let kubeStub: KubeApiStub;
 let admin: KubeConfig;
 let batch: BatchV1Api;
 let ns: string;
@@ -46,7 +46,6 @@ beforeAll(async () => {
   ado = await startAzureDevOpsOidc(ca);
   entra = await startEntra(ca, [tenantId]);
   arm = await startArm(ca, entra.authorityHost);
-  kubeStub = await startKubeApiStub(stubCa, entra.issuerFor(tenantId), ca.certPem);
   admin = adminKubeConfig();
   batch = admin.makeApiClient(BatchV1Api);
   ns = await createTestNamespace('azdo');
@@ -54,7 +53,7 @@ beforeAll(async () => {
   pipelineJob = ado.addJob({ organization: 'contoso', project: 'data', serviceConnections: [] });
 });
 afterAll(async () => {
-  await Promise.all([ado?.close(), entra?.close(), arm?.close(), kubeStub?.close()]);
+  await Promise.all([ado?.close(), entra?.close(), arm?.close()]);
   caFile.remove();
 });
 
@@ -63,15 +62,15 @@ const runsOf = (source: string) => jobsFromSource(admin, ns, source);
 const podsOf = (uid: string) => podsOfJob(admin, ns, uid);
 
 /** A Kubernetes service connection (authorization type Kubeconfig) for the README Role's identity. */
-function kubernetesConnection(): ServiceEndpoint {
-  return { id: SC_K8S, url: limited.getCurrentCluster()?.server ?? '', scheme: 'Kubernetes', authParameters: { kubeconfig: limited.exportConfig() }, data: { authorizationType: 'Kubeconfig' } };
+function kubernetesConnection(kubeConfig: KubeConfig = limited): ServiceEndpoint {
+  return { id: SC_K8S, url: kubeConfig.getCurrentCluster()?.server ?? '', scheme: 'Kubernetes', authParameters: { kubeconfig: kubeConfig.exportConfig() }, data: { authorizationType: 'Kubeconfig' } };
 }
 
-function viaKubernetesConnection(inputs: Record<string, string>) {
+function viaKubernetesConnection(inputs: Record<string, string>, kubeConfig?: KubeConfig) {
   return {
     job: pipelineJob,
     inputs: { connectionType: 'kubernetesServiceConnection', kubernetesServiceConnection: SC_K8S, namespace: ns, ...inputs },
-    endpoints: [kubernetesConnection()],
+    endpoints: [kubernetesConnection(kubeConfig)],
     onLine: process.env.ECHO_TASK_LOG === '1' ? (l: string) => console.log(l) : undefined,
   };
 }
@@ -117,20 +116,47 @@ describe('with a Kubernetes service connection', () => {
     expect(error?.message).toContain('db refused connection');
   });
 
-  it('is Cancelled when the agent cancels it, and deletes the Job and its pods', async () => {
+  it('is Canceled when the agent cancels it, in a task.complete the agent accepts, and deletes the Job and its pods', async () => {
     await batch.createNamespacedJob({ namespace: ns, body: sourceJob('long-etl', { env: { SIM_DURATION: '300s' } }) });
     const task = startTask({ step: 'main', ...viaKubernetesConnection({ job: 'long-etl' }) });
     await waitFor(async () => (await runsOf('long-etl')).some((j) => (j.status?.active ?? 0) > 0), { timeoutMs: 60_000, what: 'the Job to run' });
     const [job] = await runsOf('long-etl');
     const run = await task.cancel();
 
-    expect(run.result).toBe('Cancelled');
-    expect(run.resultMessage).toMatch(/cancelled \(SIGINT\)/);
-    expect(run.outputs).toMatchObject({ status: 'Cancelled', reason: 'WorkflowCancelled' });
+    expect(run.rejected).toEqual([]);
+    expect(run.commands.filter((c) => c.command === 'task.complete')).toEqual([
+      { command: 'task.complete', properties: { result: 'Canceled' }, message: expect.stringMatching(/ended Cancelled \(PipelineCancelled\)\. The pipeline was cancelled \(SIGINT\); jobs\/\S+ was deleted\./) as string },
+    ]);
+    expect(run.result).toBe('Canceled');
+    expect(run.issues.filter((i) => i.type === 'error')).toEqual([]);
+    expect(run.outputs).toMatchObject({ status: 'Cancelled', reason: 'PipelineCancelled' });
+    expect(log(run)).not.toMatch(/workflow|runner/i);
     await waitFor(async () => (await runsOf('long-etl')).length === 0 && (await podsOf(job?.metadata?.uid ?? '')).length === 0, { timeoutMs: 60_000, what: 'no Job and no pods' });
 
     const post = await startTask({ step: 'post', ...viaKubernetesConnection({ job: 'long-etl' }), taskVariables: run.taskVariables }).done;
     expect(post.result).toBe('Succeeded');
+  });
+
+  it('keeps trying the delete within the agent\'s grace period when the API server is briefly unreachable on cancel', async () => {
+    const proxy = await startApiProxy(limited);
+    try {
+      await batch.createNamespacedJob({ namespace: ns, body: sourceJob('outage-etl', { env: { SIM_DURATION: '300s' } }) });
+      const task = startTask({ step: 'main', ...viaKubernetesConnection({ job: 'outage-etl' }, proxy.kubeConfig) });
+      await waitFor(async () => (await runsOf('outage-etl')).some((j) => (j.status?.active ?? 0) > 0), { timeoutMs: 60_000, what: 'the Job to run' });
+      proxy.unreachableFor(3000);
+      const run = await task.cancel();
+
+      expect(proxy.dropped.some((r) => r.startsWith('DELETE /apis/batch/v1/namespaces/'))).toBe(true);
+      expect(run.rejected).toEqual([]);
+      expect(run.result).toBe('Canceled');
+      expect(run.resultMessage).toMatch(/ended Cancelled \(PipelineCancelled\)\. The pipeline was cancelled \(SIGINT\); jobs\/\S+ was deleted\./);
+      expect(log(run)).toMatch(/Delete of jobs\/\S+ failed \(.*\); retrying in \d+ ms\./);
+      // Deleted by the main step itself: the post-job step has nothing left to do.
+      expect(run.taskVariables).toMatchObject({ polysyncJobFinished: 'true' });
+      await waitFor(async () => (await runsOf('outage-etl')).length === 0, { timeoutMs: 30_000, what: 'the Job to be deleted' });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('fails on the task timeout (Failed, not Cancelled) and deletes the Job', async () => {
@@ -173,18 +199,17 @@ interface AzureScenario {
 
 /**
  * One Azure DevOps job with a WIF service connection, an Entra app trusting it (or a wrong subject),
- * a role assignment and a cluster in ARM: a local-account cluster on the control plane, or an Entra
- * cluster served by the stub.
+ * a role assignment and a local-account cluster in ARM on the control plane.
  */
-async function azureScenario(o: { registeredSubject?: string; entraCluster?: boolean; connectionName?: string } = {}): Promise<AzureScenario> {
+async function azureScenario(o: { registeredSubject?: string; connectionName?: string } = {}): Promise<AzureScenario> {
   const name = o.connectionName ?? 'aks-jobs';
   const job = ado.addJob({ organization: 'contoso', project: 'data', serviceConnections: [{ name }] });
   const app = entra.registerApp({ tenantId, federatedCredentials: [{ issuer: job.issuer, subject: o.registeredSubject ?? job.subjectFor(name) }] });
   const subscriptionId = randomUUID();
-  const server = o.entraCluster ? kubeStub.url : limited.getCurrentCluster()?.server ?? '';
-  const caPem = o.entraCluster ? stubCa.certPem : Buffer.from(limited.getCurrentCluster()?.caData ?? '', 'base64').toString('utf8');
+  const server = limited.getCurrentCluster()?.server ?? '';
+  const caPem = Buffer.from(limited.getCurrentCluster()?.caData ?? '', 'base64').toString('utf8');
   arm.addCluster({
-    subscriptionId, resourceGroup: 'rg-data', name: 'aks-data', tenantId, server, entra: o.entraCluster ?? false, caPem,
+    subscriptionId, resourceGroup: 'rg-data', name: 'aks-data', tenantId, server, entra: false, caPem,
     localUser: { token: limited.getCurrentUser()?.token ?? '' },
   });
   arm.assignRole({ principalId: app.objectId, role: ROLE.clusterUser, scope: clusterResourceId(subscriptionId, 'rg-data', 'aks-data') });
@@ -227,16 +252,50 @@ describe('with an Azure Resource Manager service connection (workload identity f
     expect(run.stdout.split('\n').filter((l) => !l.startsWith('##vso[task.setsecret]')).join('\n')).not.toContain(issued[0]?.token);
   });
 
-  it('uses the AKS token of the service principal for an Entra-enabled cluster', async () => {
-    const s = await azureScenario({ entraCluster: true });
-    const before = kubeStub.requests.length;
-    const run = await startTask({ step: 'main', ...viaAzure(s, { job: 'only-in-stub' }) }).done;
-    // The stub knows no Jobs: the run gets as far as reading the source, signed in as the app.
-    expect(run.result).toBe('Failed');
-    expect(run.resultMessage).toContain(`jobs/${ns}/only-in-stub`);
-    const seen = kubeStub.requests.slice(before);
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.every((r) => r.username === s.objectId)).toBe(true);
+  it('runs a Job end to end on an Entra cluster (the local control plane), signed in as the app through workload identity federation', async () => {
+    const shared = inject('identityProviders');
+    if (!shared) throw new Error('the integration global setup provides the identity world the control plane trusts');
+    const world = connectIdentityProviders(shared);
+    const { info } = world;
+    const job = await world.addAzureDevOpsJob({ organization: 'contoso', project: 'data', serviceConnections: [{ name: 'aks-entra' }] });
+    const app = await world.registerApp({ tenantId: info.tenantId, federatedCredentials: [{ issuer: job.issuer, subject: job.subjectFor('aks-entra') }] });
+    const subscriptionId = randomUUID();
+    await world.addCluster({ subscriptionId, resourceGroup: 'rg-data', name: 'aks-entra', tenantId: info.tenantId, entra: true, ...localApiServer(admin) });
+    await world.assignRole({ principalId: app.objectId, role: ROLE.clusterUser, scope: clusterResourceId(subscriptionId, 'rg-data', 'aks-entra') });
+    // The README's Role, bound to the app's object id: the username AKS (and this API server) takes from `oid`.
+    await bindRole(admin, ns, `azdo-entra-${app.objectId.slice(0, 8)}`, readmeRole(), entraUser(app.objectId));
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('entra-report', { env: { REPORT: 'daily', SIM_TERMINATION_MESSAGE: 'ok' } }) });
+    const connectionId = job.serviceConnectionIds['aks-entra'] ?? '';
+    const connection: ServiceEndpoint = {
+      id: connectionId,
+      url: `${info.armEndpoint}/`,
+      scheme: 'WorkloadIdentityFederation',
+      authParameters: { tenantid: info.tenantId, serviceprincipalid: app.clientId, workloadIdentityFederationSubject: job.subjectFor('aks-entra'), workloadIdentityFederationIssuer: job.issuer },
+      data: { subscriptionId, subscriptionName: 'Data', environment: 'AzureCloud', scopeLevel: 'Subscription', activeDirectoryAuthority: `${info.authorityHost}/`, creationMode: 'Manual' },
+    };
+
+    const run = await startTask({
+      step: 'main',
+      job,
+      endpoints: [connection],
+      env: { NODE_EXTRA_CA_CERTS: info.caPemPath },
+      inputs: { connectionType: 'azureResourceManager', azureSubscription: connectionId, azureResourceGroup: 'rg-data', kubernetesCluster: 'aks-entra', namespace: ns, job: 'entra-report', params: '{"REPORT":"weekly"}' },
+    }).done;
+
+    expect(run.rejected).toEqual([]);
+    expect(run.stderr).toBe('');
+    expect(run.result).toBe('Succeeded');
+    expect(run.outputs).toMatchObject({ status: 'Success', result: 'ok' });
+    expect(run.log).toContain('REPORT=weekly');
+    // Created by the app's identity: the run had no credential but the AKS token Entra issued for
+    // it, and only the app's oid is bound to a Role here besides the Kubernetes connection's account.
+    const [created] = await runsOf('entra-report');
+    expect(created?.metadata?.name).toBe(run.outputs['runId']);
+    const issued = (await world.azureDevOpsStats(job.accessToken)).issued;
+    expect(issued.length).toBeGreaterThanOrEqual(1);
+    expect(issued.every((t) => t.serviceConnectionId === connectionId)).toBe(true);
+    expect((await world.entraStats(app.clientId)).issuedTokens.length).toBeGreaterThanOrEqual(1);
+    for (const t of issued) expect(run.secrets).toContain(t.token);
   });
 
   it('says which subject to add when the federated credential does not match the service connection', async () => {

@@ -7,7 +7,7 @@
  * controlPlaneJwtArgs()), this file uses that world and cluster; otherwise it starts its own fakes and
  * its own control plane (~3 s), as control-plane-jwt.test.ts does.
  */
-import { BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type V1Role } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, KubeConfig, type V1Role } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { waitFor } from '../support/cluster.js';
 import { readmeRole } from '../support/readme-role.js';
 import { runAction } from '../support/run-action.js';
 import { sourceJob } from '../support/sources.js';
+import { bindRole, entraUser } from '../support/cluster-identities.js';
 
 let world: IdentityWorld;
 let admin: KubeConfig;
@@ -70,16 +71,9 @@ async function federatedIdentity(role: V1Role, tokenLifetimeSeconds: number) {
   });
   await world.assignRole({ principalId: app.objectId, role: ROLE.clusterUser, scope: clusterResourceId(subscriptionId, 'rg', 'aks') });
 
-  const name = `polysync-${app.objectId.slice(0, 8)}`;
-  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
-  await rbac.createNamespacedRole({ namespace: ns, body: { ...role, metadata: { name } } });
-  await rbac.createNamespacedRoleBinding({
-    namespace: ns,
-    body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'User', name: app.objectId, apiGroup: 'rbac.authorization.k8s.io' }] },
-  });
+  await bindRole(admin, ns, `polysync-${app.objectId.slice(0, 8)}`, role, entraUser(app.objectId));
   const { kubeConfig } = await signInToAks(
-    { kind: 'azure', clientId: app.clientId, tenantId: info.tenantId, subscriptionId, resourceGroup: 'rg', clusterName: 'aks',
+    { kind: 'azure', signIn: { kind: 'oidc' }, clientId: app.clientId, tenantId: info.tenantId, subscriptionId, resourceGroup: 'rg', clusterName: 'aks',
       environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange' },
     gitHubTokenSource(job, info.caPem), () => {},
     { endpoints: { authorityHost: info.authorityHost, resourceManager: info.armEndpoint }, extraCaPem: info.caPem },

@@ -1,34 +1,56 @@
 /**
- * Azure sign-in against protocol-faithful fakes of GitHub's ID-token service, Entra ID and ARM (HTTPS on
- * 127.0.0.1, test CA). The fakes are started here; once the lead wires startIdentityProviders() into the
- * global setup, `connectIdentityProviders(inject(...))` gives the same IdentityWorld. The Kubernetes side
- * is a stub that authenticates tokens as the API server's JWT authenticator would (see kube-api-stub.ts);
- * Job-level behaviour against the real control plane is in the cases marked for the lead at the end.
+ * Azure sign-in through the global setup's identity world (GitHub's ID-token service, Entra ID and
+ * ARM fakes on 127.0.0.1, test CA) to the real local control plane, which trusts the Entra fake's
+ * issuer as AKS trusts Entra ID (username = oid). ARM hands out the control plane's address behind
+ * api-proxy.ts, which records the bearer token of every request: which credential each one carried
+ * (renewals, reuse); the API server itself authenticates them, refuses expired ones and authorizes
+ * the app's oid with the README's Role.
  */
-import { CoreV1Api, Log, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { AuthenticationV1Api, BatchV1Api, Log, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuthError } from '../../src/core/errors.js';
 import type { AzureConnection } from '../../src/core/settings.js';
 import { signInToAks, type SignInOptions } from '../../src/azure/sign-in.js';
 import { ROLE, clusterResourceId, type ClusterSpec, type RoleName } from '../fakes/arm.js';
 import { gitHubTokenSource, type GitHubJob, type GitHubJobSpec } from '../fakes/github-oidc.js';
-import { startIdentityProviders, type RunningIdentityProviders } from '../fakes/identity-providers.js';
-import { startKubeApiStub, type KubeApiStub } from '../fakes/kube-api-stub.js';
-import { createTestCa } from '../fakes/test-ca.js';
+import { connectIdentityProviders, type IdentityWorld } from '../fakes/identity-providers.js';
+import { startApiProxy, type ApiProxy } from '../support/api-proxy.js';
+import { adminKubeConfig, createTestNamespace, podsOfJob, waitFor } from '../support/cluster.js';
+import { limitedKubeConfig } from '../support/limited-identity.js';
+import { readmeRole } from '../support/readme-role.js';
+import { sourceJob } from '../support/sources.js';
+import { bindRole, entraUser } from '../support/cluster-identities.js';
 
-let world: RunningIdentityProviders;
-let kubeApi: KubeApiStub;
-const clusterCa = createTestCa('test cluster CA');
+let world: IdentityWorld;
+let admin: KubeConfig;
+let ns: string;
+let proxy: ApiProxy;
+/** The proxy's CA: what ARM's kubeconfig for the cluster carries. */
+let proxyCaPem: string;
+/** A pod that printed one line and finished. */
+let podName: string;
 
 beforeAll(async () => {
-  world = await startIdentityProviders();
-  kubeApi = await startKubeApiStub(clusterCa, world.info.issuerUrl, world.info.caPem);
+  const shared = inject('identityProviders');
+  if (!shared) throw new Error('the integration global setup provides the identity world the control plane trusts');
+  world = connectIdentityProviders(shared);
+  admin = adminKubeConfig();
+  ns = await createTestNamespace('sign-in');
+  proxy = await startApiProxy(admin);
+  proxyCaPem = Buffer.from(proxy.kubeConfig.getCurrentCluster()?.caData ?? '', 'base64').toString('utf8');
+  const job = await admin.makeApiClient(BatchV1Api).createNamespacedJob({
+    namespace: ns, body: sourceJob('hello', { env: { SIM_LOG: 'hello from the pod' }, spec: { suspend: false } }),
+  });
+  const batch = admin.makeApiClient(BatchV1Api);
+  // Complete, so the watch below sees the Job as it stays (the controller's updates have ended).
+  await waitFor(async () => (await batch.readNamespacedJob({ namespace: ns, name: 'hello' })).status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') ?? false,
+    { timeoutMs: 60_000, what: 'jobs/hello to complete' });
+  podName = (await podsOfJob(admin, ns, job.metadata?.uid))[0]?.metadata?.name ?? '';
 });
 afterAll(async () => {
-  await kubeApi?.close();
-  await world?.close();
+  await proxy?.close();
 });
 
 interface ScenarioOptions {
@@ -60,7 +82,7 @@ async function scenario(o: ScenarioOptions = {}): Promise<Scenario> {
   });
   const subscriptionId = randomUUID();
   const cluster: ClusterSpec = {
-    subscriptionId, resourceGroup: 'rg-jobs', name: 'aks-jobs', server: kubeApi.url, caPem: clusterCa.certPem,
+    subscriptionId, resourceGroup: 'rg-jobs', name: 'aks-jobs', server: proxy.kubeConfig.getCurrentCluster()?.server ?? '', caPem: proxyCaPem,
     entra: true, tenantId: info.tenantId, ...o.cluster,
   };
   await world.addCluster(cluster);
@@ -68,8 +90,10 @@ async function scenario(o: ScenarioOptions = {}): Promise<Scenario> {
     await world.assignRole({ principalId: app.objectId, role: o.role ?? ROLE.clusterUser,
       scope: clusterResourceId(subscriptionId, cluster.resourceGroup, cluster.name) });
   }
+  // The README's Role for the app's oid: the username AKS (and this API server) takes from `oid`.
+  await bindRole(admin, ns, `sign-in-${app.objectId.slice(0, 8)}`, readmeRole(), entraUser(app.objectId));
   const conn: AzureConnection = {
-    kind: 'azure', clientId: app.clientId, tenantId: info.tenantId, subscriptionId, resourceGroup: cluster.resourceGroup,
+    kind: 'azure', signIn: { kind: 'oidc' }, clientId: app.clientId, tenantId: info.tenantId, subscriptionId, resourceGroup: cluster.resourceGroup,
     clusterName: cluster.name, environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange', ...o.connection,
   };
   const masked: string[] = [];
@@ -91,7 +115,7 @@ async function readLog(kc: KubeConfig): Promise<string> {
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise((resolve) => out.on('end', resolve));
-  await new Log(kc).log('default', 'pod-1', 'main', out);
+  await new Log(kc).log(ns, podName, 'main', out);
   await ended;
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -99,31 +123,43 @@ async function readLog(kc: KubeConfig): Promise<string> {
 async function watchOnce(kc: KubeConfig): Promise<string[]> {
   const seen: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    void new Watch(kc).watch('/apis/batch/v1/namespaces/default/jobs', {}, (phase) => seen.push(phase),
+    // timeoutSeconds: the API server ends the watch itself after its initial events.
+    void new Watch(kc).watch(`/apis/batch/v1/namespaces/${ns}/jobs`, { timeoutSeconds: 1 }, (phase) => seen.push(phase),
       (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve()));
   });
   return seen;
 }
+
+/** Who the API server says the kubeconfig's credential is (SelfSubjectReview). */
+async function whoAmI(kc: KubeConfig): Promise<string | undefined> {
+  return (await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: {} })).status?.userInfo?.username;
+}
+
+/** Lists the Jobs of the test namespace: a call the README's Role allows. */
+const listJobs = (kc: KubeConfig) => kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: ns });
 
 describe('signInToAks through GitHub OIDC → Entra ID → ARM', () => {
   it('returns a KubeConfig for the cluster whose Entra user authenticates API calls, watches and logs', async () => {
     const s = await scenario();
     const { kubeConfig, monitorUrl } = await s.signIn();
 
-    expect(kubeConfig.getCurrentCluster()).toMatchObject({ server: kubeApi.url, caData: Buffer.from(clusterCa.certPem).toString('base64') });
+    expect(kubeConfig.getCurrentCluster()).toMatchObject({ server: proxy.kubeConfig.getCurrentCluster()?.server, caData: Buffer.from(proxyCaPem).toString('base64') });
     expect(kubeConfig.getCurrentUser()).not.toHaveProperty('exec');
     expect(monitorUrl).toBe(`https://portal.azure.com/#resource/subscriptions/${s.conn.subscriptionId}/resourceGroups/rg-jobs/providers/Microsoft.ContainerService/managedClusters/aks-jobs/workloads`);
 
-    const before = kubeApi.requests.length;
-    const ns = await kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
-    expect(ns.metadata?.name).toBe('default');
-    expect(await watchOnce(kubeConfig)).toEqual(['ADDED']);
+    const before = proxy.requests.length;
+    expect(await whoAmI(kubeConfig)).toBe(s.objectId);
+    expect((await listJobs(kubeConfig)).items.map((j) => j.metadata?.name)).toEqual(['hello']);
+    expect((await watchOnce(kubeConfig))[0]).toBe('ADDED');
     expect(await readLog(kubeConfig)).toBe('hello from the pod\n');
-    const mine = kubeApi.requests.slice(before);
-    expect(mine.map((r) => r.path)).toEqual([
-      '/api/v1/namespaces/default', '/apis/batch/v1/namespaces/default/jobs', '/api/v1/namespaces/default/pods/pod-1/log',
+    const mine = proxy.requests.slice(before);
+    expect(mine.map((r) => r.path.replace(/\?.*/, ''))).toEqual([
+      '/apis/authentication.k8s.io/v1/selfsubjectreviews', `/apis/batch/v1/namespaces/${ns}/jobs`, `/apis/batch/v1/namespaces/${ns}/jobs`,
+      `/api/v1/namespaces/${ns}/pods/${podName}/log`,
     ]);
-    expect(new Set(mine.map((r) => r.username))).toEqual(new Set([s.objectId]));
+    // Every request carried an access token Entra ID issued to this app.
+    const issued = (await world.entraStats(s.conn.clientId)).issuedTokens;
+    expect(mine.filter((r) => !issued.includes(r.token))).toEqual([]);
   });
 
   it('renews short-lived tokens with a fresh GitHub token each time, without a failed request', async () => {
@@ -134,36 +170,33 @@ describe('signInToAks through GitHub OIDC → Entra ID → ARM', () => {
     const afterSignIn = (await world.gitHubStats(s.job.requestToken)).requests;
     expect(afterSignIn).toBe(2); // one for the ARM token, one for the AKS token
 
-    const api = kubeConfig.makeApiClient(CoreV1Api);
-    const before = kubeApi.requests.length;
+    const before = proxy.requests.length;
     for (let i = 0; i < 3; i++) {
-      await api.readNamespace({ name: 'default' });
+      await listJobs(kubeConfig);
     }
     const later = await world.gitHubStats(s.job.requestToken);
     expect(later.requests).toBe(afterSignIn + 3);
-    const tokens = kubeApi.requests.slice(before).map((r) => r.token);
+    const tokens = proxy.requests.slice(before).map((r) => r.token);
     expect(new Set(tokens).size).toBe(3);
   });
 
   it('keeps working after the first tokens have expired', async () => {
     // Tokens (Entra and GitHub) of 3 s: after the pause every token sign-in obtained is expired, and the
-    // stub refuses expired tokens as the API server does; the request still succeeds.
+    // API server refuses expired tokens; the request still succeeds.
     const s = await scenario({ tokenLifetimeSeconds: 3, job: { lifetimeSeconds: 3 } });
     const { kubeConfig } = await s.signIn();
-    const api = kubeConfig.makeApiClient(CoreV1Api);
-    await api.readNamespace({ name: 'default' });
-    const first = kubeApi.requests.at(-1)?.token;
+    await listJobs(kubeConfig);
+    const first = proxy.requests.at(-1)?.token;
     await new Promise((resolve) => setTimeout(resolve, 4_000));
-    await api.readNamespace({ name: 'default' });
-    expect(kubeApi.requests.at(-1)?.token).not.toBe(first);
+    expect(await whoAmI(kubeConfig)).toBe(s.objectId);
+    expect(proxy.requests.at(-1)?.token).not.toBe(first);
     expect((await world.gitHubStats(s.job.requestToken)).requests).toBe(4);
   });
 
   it('reuses tokens that are far from expiry instead of asking GitHub on every request', async () => {
     const s = await scenario({ tokenLifetimeSeconds: 3599 });
     const { kubeConfig } = await s.signIn();
-    const api = kubeConfig.makeApiClient(CoreV1Api);
-    for (let i = 0; i < 3; i++) await api.readNamespace({ name: 'default' });
+    for (let i = 0; i < 3; i++) await listJobs(kubeConfig);
     expect((await world.gitHubStats(s.job.requestToken)).requests).toBe(2);
     expect((await world.entraStats(s.conn.clientId)).issuedTokens).toHaveLength(2);
   });
@@ -171,7 +204,7 @@ describe('signInToAks through GitHub OIDC → Entra ID → ARM', () => {
   it('passes every federated and access token to mask', async () => {
     const s = await scenario({ tokenLifetimeSeconds: 20 });
     const { kubeConfig } = await s.signIn();
-    await kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
+    await listJobs(kubeConfig);
     const issued = [
       ...(await world.gitHubStats(s.job.requestToken)).issuedTokens,
       ...(await world.entraStats(s.conn.clientId)).issuedTokens,
@@ -181,13 +214,14 @@ describe('signInToAks through GitHub OIDC → Entra ID → ARM', () => {
   });
 
   it('uses a local-account kubeconfig as given and masks its credentials', async () => {
-    const token = `local-${randomUUID()}`;
-    kubeApi.addStaticToken(token, 'clusterAdmin');
+    // ARM's admin credentials carry a static token; here a ServiceAccount's, which the API server knows.
+    const local = await limitedKubeConfig(admin, ns, `local-${randomUUID().slice(0, 8)}`, readmeRole());
+    const token = local.getCurrentUser()?.token ?? '';
     const s = await scenario({ role: ROLE.clusterAdmin, cluster: { localUser: { token } }, connection: { admin: true } });
     const { kubeConfig } = await s.signIn();
     expect(kubeConfig.getCurrentUser()?.token).toBe(token);
-    await kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
-    expect(kubeApi.requests.at(-1)?.username).toBe('clusterAdmin');
+    expect(await whoAmI(kubeConfig)).toBe(`system:serviceaccount:${ns}:${local.getCurrentUser()?.name ?? ''}`);
+    expect(proxy.requests.at(-1)?.token).toBe(token);
     expect(s.masked).toContain(token);
   });
 });

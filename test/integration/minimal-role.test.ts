@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { adminKubeConfig, createTestNamespace } from '../support/cluster.js';
 import { limitedKubeConfig } from '../support/limited-identity.js';
-import { readmeRole } from '../support/readme-role.js';
+import { readmeRole, readmeRoleWith } from '../support/readme-role.js';
 import { runAction } from '../support/run-action.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
 import { KubeJobCluster } from '../../src/kubernetes/job-cluster.js';
@@ -51,4 +51,22 @@ it('names the missing verb and what to grant when the Role lacks create', async 
   expect(error?.message).toMatch(/403/);
   expect(error?.message).toMatch(/forbidden|Forbidden/);
   expect(error?.message).toMatch(/Role/);
+});
+
+it('runs concurrency: Forbid and Replace with the README Role plus its concurrency rule, and says what to add without it', async () => {
+  const batch = admin.makeApiClient(BatchV1Api);
+  await batch.createNamespacedJob({ namespace: ns, body: sourceJob('exclusive', { env: { SIM_DURATION: '30s' } }) });
+  const kc = await limitedKubeConfig(admin, ns, 'concurrency', readmeRoleWith('concurrency'));
+  const first = await runAction(kc, { job: 'exclusive', namespace: ns, concurrency: 'Forbid', wait: 'false' });
+  expect(first.error).toBeUndefined();
+  const refused = await runAction(kc, { job: 'exclusive', namespace: ns, concurrency: 'Forbid' });
+  expect(refused.error?.message).toMatch(/already has an active run/);
+  const replaced = await runAction(kc, { job: 'exclusive', namespace: ns, concurrency: 'Replace', wait: 'false' });
+  expect(replaced.error).toBeUndefined();
+  expect(replaced.reporter.lines).toContain(`concurrency: Replace: replaced jobs/${ns}/${first.reporter.outputs['run-id'] ?? ''}.`);
+
+  const plain = await limitedKubeConfig(admin, ns, 'no-leases', readmeRole());
+  const { error } = await runAction(plain, { job: 'exclusive', namespace: ns, concurrency: 'Forbid' });
+  expect(error?.message).toMatch(/403/);
+  expect(error?.message).toContain('add the README\'s "concurrency rule" (leases: get, create, delete)');
 });

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { adminKubeConfig, createTestNamespace, jobsFromSource, podsOfJob } from '../support/cluster.js';
+import { RecordingReporter } from '../support/recording-reporter.js';
 import { runAction } from '../support/run-action.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
 import { Annotation } from '../../src/core/names.js';
@@ -124,6 +125,9 @@ describe('run a Job', () => {
     const prefixed = reporter.lines.filter((l) => /^\[indexed-[a-z0-9]{5}-[0-2]-[a-z0-9]{5}\] shard done$/.test(l));
     expect(prefixed).toHaveLength(3);
     expect(reporter.lines.some((l) => l.includes('0-2'))).toBe(true); // completed indexes in the progress line
+    // A reporter without Mermaid (as Azure DevOps) gets the timeline as a table: one row per index.
+    const rows = reporter.summary.split('\n').filter((l) => /^\| indexed-[a-z0-9]{5}-([0-2])-[a-z0-9]{5} \| \1 \| \+\d+s \| \d+s \| ✅ succeeded \|$/.test(l));
+    expect(rows).toHaveLength(3);
   });
 
   it('reconstructs the fallback Job when the source no longer exists', async () => {
@@ -174,10 +178,15 @@ describe('logs', () => {
       namespace: ns,
       body: sourceJob('flaky', { env: { SIM_FAIL_ATTEMPTS: '1', SIM_LOG: 'attempting' }, spec: { backoffLimit: 2 } }),
     });
-    const { reporter, error } = await runAction(kc, { job: 'flaky', namespace: ns });
+    // As GitHub's reporter: the summary renders Mermaid, so the timeline is a gantt block.
+    const mermaid = new (class extends RecordingReporter { readonly rendersMermaid = true; })();
+    const { reporter, error } = await runAction(kc, { job: 'flaky', namespace: ns }, { reporter: mermaid });
     expect(error).toBeUndefined();
     expect(reporter.outputs).toMatchObject({ status: 'Success', failed: '1', succeeded: '1' });
     expect(reporter.lines.filter((l) => l.endsWith('attempting'))).toHaveLength(2);
+    expect(reporter.summary).toMatch(
+      /\n {2}section Pods\n {2}flaky-[a-z0-9]{5}-[a-z0-9]{5} \(exit 1[^)]*\) :crit, \d{13}, \d{13}\n {2}flaky-[a-z0-9]{5}-[a-z0-9]{5} :\d{13}, \d{13}\n```\n/,
+    );
   });
 
   it('streams every pod of a wide Job, never more at once than max-log-streams', async () => {

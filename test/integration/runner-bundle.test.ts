@@ -31,6 +31,47 @@ afterAll(() => action?.dispose());
 const jobsOf = (source: string) => jobsFromSource(kc, ns, source);
 
 describe('the bundled main and post steps, as the runner runs them', () => {
+  it('pod output cannot issue workflow commands, and a log stream the server ends early is resumed (#16 items 1, 2)', async () => {
+    const podLines = [
+      '::warning title=pod::from the pod', '::add-mask::visible-word', '::stop-commands::pwned', '::error::pod error',
+      '::save-state name=x::y', '##[error]legacy', 'visible-word', 'after',
+    ];
+    await batch.createNamespacedJob({
+      namespace: ns,
+      body: sourceJob('noisy', { env: { SIM_LOG: podLines.join('|'), SIM_LOG_INTERVAL: '150ms', SIM_LOG_CUT_AFTER: '3', SIM_EXIT_CODE: '3' } }),
+    });
+    const main = await runStep('main', { root: action.root, inputs: { job: 'noisy', namespace: ns, kubeconfig, timeout: '5m' } });
+
+    expect(main.code).toBe(1);
+    const stdoutLines = main.stdout.split('\n');
+    for (const line of podLines) expect(stdoutLines.filter((l) => l === line), line).toHaveLength(1);
+    // The runner acts on the action's own commands only: its groups, its one error, none of the pod's.
+    const runId = main.outputs['run-id'] ?? '';
+    expect(groupsOf(main.commands)).toEqual(['Connect', `Prepare jobs/${ns}/noisy`, `Submit jobs/${ns}/${runId}`, `Follow jobs/${ns}/${runId}`, 'Report']);
+    const annotations = annotationsOf(main.commands);
+    expect(annotations.filter((a) => a.level !== 'error')).toEqual([]);
+    const errors = annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1); // the action's failure, which quotes the pod's last lines as text
+    expect(errors[0]?.title).toBe('Job Failed');
+    expect(errors[0]?.message).toMatch(/^Job jobs\/\S+ ended Failed \(BackoffLimitExceeded/);
+    expect(main.commands.filter((c) => ['add-mask', 'save-state'].includes(c.command) && /visible-word|name=x/.test(`${c.properties} ${c.message}`))).toEqual([]);
+    expect(main.outputs).toMatchObject({ status: 'Failed', 'exit-code': '3' });
+  });
+
+  it('shows why no pod can be created (FailedCreate) and gives up after the grace period (#16 item 4)', async () => {
+    const body = sourceJob('no-sa');
+    if (body.spec?.template.spec) body.spec.template.spec.serviceAccountName = 'missing-sa';
+    await batch.createNamespacedJob({ namespace: ns, body });
+    const main = await runStep('main', { root: action.root, inputs: { job: 'no-sa', namespace: ns, kubeconfig, 'image-pull-grace-period': '4s' } });
+
+    expect(main.code).toBe(1);
+    const annotations = annotationsOf(main.commands);
+    expect(annotations.find((a) => a.title === 'Job warning')?.message).toMatch(/FailedCreate: .*"missing-sa" not found/);
+    expect(annotations.find((a) => a.level === 'error')?.message).toContain('could not create a pod');
+    expect(main.outputs).toMatchObject({ status: 'Failed', reason: 'FailedCreate' });
+    expect(await jobsOf('no-sa')).toHaveLength(0);
+  });
+
   it('runs a CronJob: grouped log, outputs from the heredoc file, state into post, summary; post keeps the finished Job', async () => {
     await batch.createNamespacedCronJob({
       namespace: ns,

@@ -14,6 +14,8 @@ export interface ProxiedRequest {
   readonly method: string;
   readonly path: string;
   readonly userAgent: string;
+  /** The bearer token the client sent ('' when none): which credential each request carried. */
+  readonly token: string;
 }
 
 export interface ApiProxy {
@@ -24,6 +26,15 @@ export interface ApiProxy {
   readonly requests: readonly ProxiedRequest[];
   /** Job creates the proxy forwarded, including one whose answer it dropped. */
   readonly jobCreates: number;
+  /**
+   * An API outage: while on, open connections are cut and new requests are dropped unanswered;
+   * off restores service.
+   */
+  setOutage(down: boolean): void;
+  /** Requests arriving in the next `ms` get no answer (their connection is dropped): a brief outage. */
+  unreachableFor(ms: number): void;
+  /** Requests dropped by unreachableFor, as `METHOD path`. */
+  readonly dropped: readonly string[];
   close(): Promise<void>;
 }
 
@@ -60,10 +71,19 @@ export async function startApiProxy(
   let dropped = !options.loseFirstJobCreateAnswer;
   const createAnswerDelayMs = options.delayJobCreateAnswerMs ?? 0;
   let jobWatchExpired = !options.expireFirstJobWatch;
+  let down = false;
+  let unreachableUntil = 0;
+  const droppedRequests: string[] = [];
   const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+    if (down || Date.now() < unreachableUntil) {
+      if (!down) droppedRequests.push(`${req.method ?? ''} ${req.url ?? ''}`);
+      req.socket.destroy();
+      return;
+    }
     const isJobCreate = req.method === 'POST' && /\/apis\/batch\/v1\/namespaces\/[^/]+\/jobs(\?|$)/.test(req.url ?? '');
     if (isJobCreate) jobCreates++;
-    requests.push({ method: req.method ?? '', path: req.url ?? '', userAgent: String(req.headers['user-agent'] ?? '') });
+    const token = /^Bearer (.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+    requests.push({ method: req.method ?? '', path: req.url ?? '', userAgent: String(req.headers['user-agent'] ?? ''), token });
     const isWatch = /[?&]watch=true/.test(req.url ?? '');
     if (isWatch && !jobWatchExpired && /\/jobs\?/.test(req.url ?? '')) {
       jobWatchExpired = true;
@@ -122,6 +142,14 @@ export async function startApiProxy(
     get jobCreates() {
       return jobCreates;
     },
+    setOutage(value: boolean) {
+      down = value;
+      if (value) server.closeAllConnections();
+    },
+    unreachableFor(ms) {
+      unreachableUntil = Date.now() + ms;
+    },
+    dropped: droppedRequests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

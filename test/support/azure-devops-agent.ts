@@ -6,10 +6,12 @@
  * access token, the predefined variables (SYSTEM_*, BUILD_*, AGENT_*; names upper-cased with '.' → '_'
  * as task-lib's _getVariableKey expects) and, for the post-job step, the task variables the main step
  * set (VSTS_TASKVARIABLE_<NAME>). Cancellation follows azure-pipelines-agent ProcessInvoker: SIGINT,
- * 7.5 s, SIGTERM, 2.5 s, kill. stdout's ##vso commands are parsed with task-lib's own parser.
+ * 7.5 s, SIGTERM, 2.5 s, kill. stdout's ##vso commands are parsed with task-lib's own parser, which
+ * accepts anything, then checked as the agent's command handlers check them (agentRejects): a
+ * command the agent would refuse is reported in `rejected` and fails the step, as it does on an agent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandFromString } from 'azure-pipelines-task-lib/taskcommand.js';
@@ -38,13 +40,20 @@ export interface TaskRun {
   readonly stdout: string;
   readonly stderr: string;
   readonly commands: readonly VsoCommand[];
-  /** The last task.complete: Succeeded, SucceededWithIssues, Failed, Cancelled. */
-  readonly result: string | undefined;
+  /**
+   * The step's result as the agent records it: the accepted task.complete results merged (a result
+   * only gets worse), Failed when a command was rejected or the process did not exit 0.
+   */
+  readonly result: AgentTaskResult;
+  /** The last accepted task.complete's message. */
   readonly resultMessage: string | undefined;
+  /** Commands the agent would refuse ("Unable to process command"), with its reason. */
+  readonly rejected: ReadonlyArray<{ readonly line: string; readonly reason: string }>;
   /** task.setvariable with isOutput=true. */
   readonly outputs: Readonly<Record<string, string>>;
   /** task.settaskvariable: what the agent hands to the post-job step. */
   readonly taskVariables: Readonly<Record<string, string>>;
+  /** task.issue / task.logissue, plus the agent's own errors for rejected commands. */
   readonly issues: ReadonlyArray<{ readonly type: string; readonly message: string }>;
   readonly secrets: readonly string[];
   /** Lines that are not ##vso commands (log text, ##[group]...). */
@@ -63,6 +72,8 @@ export interface StartTask {
   /** Agent.TempDirectory; a new one when omitted. */
   readonly tempDir?: string;
   readonly onLine?: (line: string) => void;
+  /** The script the handler runs; the bundle (dist/<step>/index.js) when omitted (sourceTask() for src/). */
+  readonly script?: string;
 }
 
 /** task-lib's _getVariableKey: '.' and ' ' → '_', upper case. */
@@ -110,23 +121,97 @@ function jobEnv(job: AzureDevOpsJob): Record<string, string> {
 }
 
 export function parseVsoCommands(stdout: string): VsoCommand[] {
-  return stdout.split(/\r?\n/).filter((l) => l.startsWith('##vso[')).map((line) => {
-    const c = commandFromString(line);
-    return { command: c.command, properties: c.properties ?? {}, message: String(c.message ?? '') };
-  });
+  return vsoLines(stdout).map(parseVsoCommand);
+}
+
+const vsoLines = (stdout: string): string[] => stdout.split(/\r?\n/).filter((l) => l.startsWith('##vso['));
+
+function parseVsoCommand(line: string): VsoCommand {
+  const c = commandFromString(line);
+  // The agent's Command.TryParse keeps properties in an OrdinalIgnoreCase dictionary.
+  const properties = Object.fromEntries(Object.entries(c.properties ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  return { command: c.command.toLowerCase(), properties, message: String(c.message ?? '') };
+}
+
+/**
+ * The agent's TaskResult members in order (Microsoft.TeamFoundation.DistributedTask.WebApi). The
+ * agent also parses `Abandoned` (the server's) and numbers; a task has no reason to print either.
+ */
+const AGENT_RESULTS = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped'] as const;
+export type AgentTaskResult = (typeof AGENT_RESULTS)[number];
+
+/** TaskResultUtil.MergeTaskResults: the first Failed/Canceled/Skipped sticks, otherwise the worse wins. */
+function mergeResults(current: AgentTaskResult | undefined, coming: AgentTaskResult): AgentTaskResult {
+  if (current === undefined) return coming;
+  const [c, n] = [AGENT_RESULTS.indexOf(current), AGENT_RESULTS.indexOf(coming)];
+  return c > 1 || n < c ? current : coming;
+}
+
+/** Boolean.TryParse: anything else silently reads as false, which would lose an output variable. */
+const BOOLEAN = /^(true|false)$/i;
+const TASK_EVENTS = new Set([
+  'logissue', 'issue', 'setprogress', 'logdetail', 'complete', 'setsecret', 'setvariable', 'addattachment',
+  'debug', 'uploadsummary', 'uploadfile', 'settaskvariable', 'setendpoint', 'prependpath',
+]);
+
+/**
+ * Why the agent would refuse a command, or undefined when it accepts it: the checks of
+ * azure-pipelines-agent src/Agent.Worker/TaskCommandExtension.cs for the commands a task prints.
+ */
+export function agentRejects(c: VsoCommand): string | undefined {
+  const [area, event] = c.command.split('.', 2);
+  if (area !== 'task' || event === undefined || !TASK_EVENTS.has(event)) return `##vso[${c.command}] is not a recognized command.`;
+  const p = c.properties;
+  switch (event) {
+    case 'complete':
+      // Enum.TryParse<TaskResult>(resultText, out result): case-sensitive, names only here.
+      return AGENT_RESULTS.includes(p['result'] as AgentTaskResult) ? undefined : `Command doesn't have valid result value (result=${p['result'] ?? ''}).`;
+    case 'logissue':
+    case 'issue': {
+      const type = p['type'];
+      if (type === undefined) return "Can't create TaskIssue from logging event.";
+      return /^(error|warning)$/i.test(type) ? undefined : `issue type ${type} is not an expected issue type.`;
+    }
+    case 'setvariable':
+    case 'settaskvariable': {
+      if (!p['variable']) return event === 'setvariable' ? 'Missing variable name.' : 'Missing task variable name.';
+      const notBoolean = ['issecret', 'isoutput', 'isreadonly'].find((k) => p[k] !== undefined && !BOOLEAN.test(p[k] ?? ''));
+      if (notBoolean) return `${notBoolean}=${p[notBoolean] ?? ''} is not a boolean: the agent reads it as false.`;
+      if (/^true$/i.test(p['issecret'] ?? '') && /\r?\n/.test(c.message)) return 'Multi-line secrets are not allowed.';
+      return undefined;
+    }
+    case 'uploadsummary':
+    case 'uploadfile':
+      return c.message !== '' && existsSync(c.message) ? undefined : `The file to upload does not exist: '${c.message}'.`;
+    default:
+      return undefined;
+  }
 }
 
 function summarise(code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string): TaskRun {
-  const commands = parseVsoCommands(stdout);
-  const complete = commands.filter((c) => c.command === 'task.complete').at(-1);
+  const lines = vsoLines(stdout);
+  const checked = lines.map((line) => {
+    const command = parseVsoCommand(line);
+    return { line, command, reason: agentRejects(command) };
+  });
+  const commands = checked.filter((c) => c.reason === undefined).map((c) => c.command);
+  const rejected = checked.flatMap((c) => (c.reason === undefined ? [] : [{ line: c.line, reason: c.reason }]));
+  const completes = commands.filter((c) => c.command === 'task.complete');
+  let result = completes.reduce<AgentTaskResult | undefined>((r, c) => mergeResults(r, c.properties['result'] as AgentTaskResult), undefined);
+  // WorkerCommandManager sets CommandResult = Failed for a command it could not process; the Node
+  // handler requires exit code 0.
+  if (rejected.length > 0 || code !== 0) result = mergeResults(result, 'Failed');
   const of = (name: string) => commands.filter((c) => c.command === name);
   return {
-    code, signal, stdout, stderr, commands,
-    result: complete?.properties['result'],
-    resultMessage: complete?.message,
-    outputs: Object.fromEntries(of('task.setvariable').filter((c) => c.properties['isOutput'] === 'true').map((c) => [c.properties['variable'] ?? '', c.message])),
+    code, signal, stdout, stderr, commands, rejected,
+    result: result ?? 'Succeeded',
+    resultMessage: completes.at(-1)?.message,
+    outputs: Object.fromEntries(of('task.setvariable').filter((c) => /^true$/i.test(c.properties['isoutput'] ?? '')).map((c) => [c.properties['variable'] ?? '', c.message])),
     taskVariables: Object.fromEntries(of('task.settaskvariable').map((c) => [c.properties['variable'] ?? '', c.message])),
-    issues: of('task.issue').map((c) => ({ type: c.properties['type'] ?? '', message: c.message })),
+    issues: [
+      ...commands.filter((c) => c.command === 'task.issue' || c.command === 'task.logissue').map((c) => ({ type: c.properties['type'] ?? '', message: c.message })),
+      ...rejected.map((r) => ({ type: 'error', message: `Unable to process command '${r.line}' successfully. ${r.reason}` })),
+    ],
     secrets: of('task.setsecret').map((c) => c.message),
     log: stdout.split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('##vso[')),
   };
@@ -156,7 +241,7 @@ export function startTask(o: StartTask): RunningTask {
   for (const [name, value] of Object.entries(o.taskVariables ?? {})) env[`VSTS_TASKVARIABLE_${variableKey(name)}`] = value;
   Object.assign(env, o.env);
 
-  const child = spawn(process.execPath, [join(TASK_DIR, 'dist', o.step, 'index.js')], { cwd: temp, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [o.script ?? join(TASK_DIR, 'dist', o.step, 'index.js')], { cwd: temp, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let partial = '';

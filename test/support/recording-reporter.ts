@@ -1,5 +1,6 @@
 /** A Reporter that records what a user would see: log lines, annotations, outputs, state, summary. */
 import type { Reporter } from '../../src/core/ports.js';
+import { GITHUB_TERMS, type PlatformTerms } from '../../src/core/terms.js';
 
 export interface Annotation {
   readonly level: 'notice' | 'warning' | 'error';
@@ -16,7 +17,10 @@ export class RecordingReporter implements Reporter {
   readonly groups: string[] = [];
   summary = '';
 
-  constructor(private readonly echo = process.env.ECHO_ACTION_LOG === '1') {}
+  constructor(
+    private readonly echo = process.env.ECHO_ACTION_LOG === '1',
+    readonly terms: PlatformTerms = GITHUB_TERMS,
+  ) {}
 
   info(message: string): void {
     this.lines.push(message);

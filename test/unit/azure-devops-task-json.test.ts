@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS, Input, type InputName } from '../../src/core/names.js';
 import { parseRunSettings } from '../../src/core/parse-settings.js';
 import { coreInputReader } from '../../src/azure-devops/inputs.js';
-import { ConnectionType, FROM_SERVICE_CONNECTION, TASK_INPUT, TASK_OUTPUT, TaskInput } from '../../src/azure-devops/task-names.js';
+import { ConnectionType, FROM_SERVICE_CONNECTION, INPUT_ONLY_FOR, TASK_INPUT, TASK_OUTPUT, TaskInput, type ConnectionTypeName } from '../../src/azure-devops/task-names.js';
 import { actionDefaults, ROOT } from '../../scripts/lib/runner.mjs';
 
 interface TaskInputSpec { name: string; type: string; defaultValue?: string; visibleRule?: string; options?: Record<string, string> }
@@ -71,6 +71,38 @@ describe('task.json', () => {
     const action: Record<string, string> = { ...actionDefaults(), ...values, kubeconfig };
     const fromAction = parseRunSettings((name) => action[name] ?? '');
     expect(fromTask).toEqual(fromAction);
+  });
+
+  it.each<[string, Record<string, string>, Record<string, string>]>([
+    ['concurrency and secret params', { job: 'nightly', concurrency: 'Forbid', secretParams: '{"TOKEN":"t"}' }, { job: 'nightly', concurrency: 'Forbid', 'secret-params': '{"TOKEN":"t"}' }],
+    ['attach', { attach: 'nightly-x2b4c', timeout: '10m' }, { attach: 'nightly-x2b4c', timeout: '10m' }],
+  ])('parses %s to the same settings as the action', (_, taskValues, actionValues) => {
+    const kubeconfig = 'apiVersion: v1\nkind: Config\n';
+    const fromTask = parseRunSettings(coreInputReader(agentInputs({ connectionType: 'kubernetesServiceConnection', ...taskValues }),
+      'kubernetesServiceConnection', { [Input.kubeconfig]: kubeconfig }));
+    const action: Record<string, string> = { ...actionDefaults(), ...actionValues, kubeconfig };
+    expect(fromTask).toEqual(parseRunSettings((name) => action[name] ?? ''));
+  });
+
+  it('shows each connection-specific input only for the connection types the task reads it with', () => {
+    for (const [core, types] of Object.entries(INPUT_ONLY_FOR) as Array<[InputName, readonly string[]]>) {
+      const taskName = TASK_INPUT[core as keyof typeof TASK_INPUT];
+      expect({ input: taskName, visibleRule: byName.get(taskName)?.visibleRule })
+        .toEqual({ input: taskName, visibleRule: types.map((t) => `${TaskInput.connectionType} = ${t}`).join(' || ') });
+    }
+  });
+
+  it.each<[string, string, Record<string, string>, Record<string, string>]>([
+    ['managed identity', 'managedIdentity',
+      { job: 'nightly', azureSubscriptionId: '11111111-2222-3333-4444-555555555555', azureResourceGroup: 'rg', kubernetesCluster: 'aks', managedIdentityClientId: '99999999-8888-7777-6666-555555555555' },
+      { job: 'nightly', 'auth-type': 'managed-identity', 'subscription-id': '11111111-2222-3333-4444-555555555555', 'resource-group': 'rg', 'cluster-name': 'aks', 'client-id': '99999999-8888-7777-6666-555555555555' }],
+    ['in-cluster', 'inCluster', { job: 'nightly' }, { job: 'nightly', 'auth-type': 'in-cluster' }],
+  ])('parses %s to the same settings as the action with that auth-type', (_, connectionType, taskValues, actionValues) => {
+    const facts = { env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, fileExists: () => true };
+    const authType = actionValues['auth-type'] ?? '';
+    const fromTask = parseRunSettings(coreInputReader(agentInputs({ connectionType, ...taskValues }), connectionType as ConnectionTypeName, { [Input.authType]: authType }), facts);
+    const action: Record<string, string> = { ...actionDefaults(), ...actionValues };
+    expect(fromTask).toEqual(parseRunSettings((name) => action[name] ?? '', facts));
   });
 
   it('declares the core outputs as output variables', () => {

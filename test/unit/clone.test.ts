@@ -189,6 +189,53 @@ describe('jobFromJob', () => {
     );
   });
 
+  it("gives params and image to the container input 'container' names, and marks it as kubectl's default container", () => {
+    const source = sourceJob();
+    const sidecar = source.spec!.template.spec!.containers[1]!;
+    sidecar.env = [{ name: 'PORT', value: '5432' }];
+    const clone = jobFromJob(source, options({ container: 'sidecar', params: [['PORT', '6543']], image: 'proxy:2' }));
+    const template = clone.spec!.template;
+    expect(template.spec!.containers).toEqual([
+      sourceJob().spec!.template.spec!.containers[0],
+      { name: 'sidecar', image: 'proxy:2', resources: { limits: { cpu: '100m' } }, env: [{ name: 'PORT', value: '6543' }] },
+    ]);
+    expect(template.metadata!.annotations).toEqual({ 'sidecar.istio.io/inject': 'false', 'kubectl.kubernetes.io/default-container': 'sidecar' });
+  });
+
+  it('skips a known sidecar written first, without annotating (the template says it already)', () => {
+    const source: V1Job = { metadata: { name: 'etl' }, spec: { template: { spec: { containers: [
+      { name: 'cloud-sql-proxy', image: 'proxy:1' }, { name: 'etl', image: 'etl:1', env: [{ name: 'DAY', value: 'x' }] },
+    ] } } } };
+    const clone = jobFromJob(source, options({ params: [['DAY', 'monday']], image: 'etl:2' }));
+    expect(clone.spec!.template).toEqual({ spec: { containers: [
+      { name: 'cloud-sql-proxy', image: 'proxy:1' }, { name: 'etl', image: 'etl:2', env: [{ name: 'DAY', value: 'monday' }] },
+    ] } });
+  });
+
+  it('checks params against the chosen container and rejects an unknown container name', () => {
+    expect(() => jobFromJob(sourceJob(), options({ container: 'sidecar', params: [['A', '1']] }))).toThrow(
+      "Input 'params' sets A, which container 'sidecar' of jobs/team-a/export does not declare in its env. Known names: (none).",
+    );
+    expect(() => jobFromJob(sourceJob(), options({ container: 'app' }))).toThrow(
+      "Input 'container' names container 'app', which the pod template of jobs/team-a/export does not have among its containers. Containers: main, sidecar.",
+    );
+  });
+
+  it.each<[string, Record<string, string> | undefined, string | undefined, Record<string, string> | undefined, boolean]>([
+    ['input queue: labelled, created suspended for Kueue', undefined, 'team-a-batch', { 'kueue.x-k8s.io/queue-name': 'team-a-batch' }, true],
+    ["the source's own queue is kept", { 'kueue.x-k8s.io/queue-name': 'nightly' }, undefined, { 'kueue.x-k8s.io/queue-name': 'nightly' }, true],
+    ["input queue replaces the source's", { 'kueue.x-k8s.io/queue-name': 'nightly' }, 'urgent', { 'kueue.x-k8s.io/queue-name': 'urgent' }, true],
+    ['no queue: runs now', undefined, undefined, undefined, false],
+  ])('Kueue: %s', (_, sourceLabels, queue, expectedLabels, suspend) => {
+    const source = sourceJob();
+    source.metadata!.labels = { ...source.metadata!.labels, ...sourceLabels };
+    const clone = jobFromJob(source, options({ queue }));
+    expect(clone.metadata?.labels).toEqual({
+      team: 'data', ...expectedLabels, 'app.kubernetes.io/managed-by': 'polysync-aks-action', 'polysync.dev/source-kind': 'Job', 'polysync.dev/source-name': 'export',
+    });
+    expect(clone.spec?.suspend).toBe(suspend);
+  });
+
   it.each<[string, V1Job]>([
     ['empty containers', { metadata: { name: 'empty' }, spec: { template: { spec: { containers: [] } } } }],
     ['no pod spec', { metadata: { name: 'empty' }, spec: { template: {} } }],

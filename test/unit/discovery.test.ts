@@ -44,6 +44,13 @@ describe('discoverJob / discoverCronJob', () => {
     });
   });
 
+  it("lists the app container's env: the default-container annotation, else the first non-sidecar", () => {
+    const containers = [{ name: 'istio-proxy', env: [{ name: 'PROXY', value: 'x' }] }, { name: 'etl', env: [{ name: 'DAY', value: 'today' }] }, { name: 'tool', env: [{ name: 'T', value: '1' }] }];
+    expect(discoverJob({ metadata: { name: 'etl' }, spec: { template: { spec: { containers } } } }).params).toEqual([{ name: 'DAY', default: 'today' }]);
+    const annotated = { metadata: { annotations: { 'kubectl.kubernetes.io/default-container': 'tool' } }, spec: { containers } };
+    expect(discoverJob({ metadata: { name: 'etl' }, spec: { template: annotated } }).params).toEqual([{ name: 'T', default: '1' }]);
+  });
+
   it('copes with sources without containers or env', () => {
     expect(discoverJob({ metadata: { name: 'bare', namespace: 'n' }, spec: { template: {} } })).toStrictEqual({ kind: 'Job', name: 'bare', namespace: 'n', params: [] });
   });

@@ -37,3 +37,15 @@ describe('action.yml', () => {
     expect(Object.keys(manifest.outputs).sort()).toEqual(runOutputs.sort());
   });
 });
+
+describe('discover/action.yml', () => {
+  const discover = parse(readFileSync(new URL('../../discover/action.yml', import.meta.url), 'utf8')) as Manifest;
+
+  it('declares only inputs the code reads, auth-type among them, with the same defaults as DEFAULTS', () => {
+    expect(Object.keys(discover.inputs)).toContain(Input.authType);
+    for (const [name, input] of Object.entries(discover.inputs)) {
+      expect(Object.values(Input)).toContain(name);
+      expect({ name, default: input.default === undefined ? undefined : String(input.default as string | number | boolean) }).toEqual({ name, default: DEFAULTS[name as keyof typeof DEFAULTS] });
+    }
+  });
+});

@@ -59,4 +59,42 @@ describe('runOutputs', () => {
     const out = Object.fromEntries(runOutputs({ job: failed, status: 'Failed', reason: 'DeadlineExceeded', pods: [], monitorUrl: undefined }));
     expect(out).toMatchObject({ 'completion-time': '2026-11-21T02:00:05.000Z', 'duration-seconds': '5', 'exit-code': '', result: '', reason: 'DeadlineExceeded' });
   });
+
+  describe('the app container decides exit-code and result', () => {
+    const status = (name: string, exitCode: number, finishedAt: string, message = '') =>
+      ({ name, image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, message, finishedAt: new Date(finishedAt) } } });
+    const twoContainers = (annotation?: string): V1Job => ({
+      metadata: { name: 'etl-bcdfg' },
+      spec: { template: {
+        ...(annotation === undefined ? {} : { metadata: { annotations: { 'kubectl.kubernetes.io/default-container': annotation } } }),
+        spec: {
+          initContainers: [{ name: 'mesh', restartPolicy: 'Always' }, { name: 'setup' }],
+          containers: [{ name: 'cloud-sql-proxy' }, { name: 'etl' }, { name: 'worker' }],
+        },
+      } },
+      status: {},
+    });
+    const cases: Array<[string, V1Job, V1Pod[], { 'exit-code': string; result: string }]> = [
+      ['the app failed, another container failed later: the app\'s code', twoContainers(), [{ status: { phase: 'Failed', containerStatuses: [
+        status('etl', 3, '2026-11-21T02:00:10Z'), status('cloud-sql-proxy', 137, '2026-11-21T02:00:20Z'), status('worker', 0, '2026-11-21T02:00:30Z'),
+      ] } }], { 'exit-code': '3', result: '' }],
+      ['the app succeeded, another container failed the pod: its code', twoContainers(), [{ status: { phase: 'Failed', containerStatuses: [
+        status('etl', 0, '2026-11-21T02:00:10Z', 'ok'), status('worker', 2, '2026-11-21T02:00:20Z'),
+      ] } }], { 'exit-code': '2', result: '' }],
+      ['a native sidecar stopped with 143 never counts; the result is the app\'s message', twoContainers(), [{ status: { phase: 'Succeeded',
+        initContainerStatuses: [status('mesh', 143, '2026-11-21T02:00:40Z'), status('setup', 0, '2026-11-21T02:00:01Z')],
+        containerStatuses: [status('cloud-sql-proxy', 0, '2026-11-21T02:00:30Z', 'proxy'), status('etl', 0, '2026-11-21T02:00:20Z', '{"rows":7}'), status('worker', 0, '2026-11-21T02:00:25Z', 'w')],
+      } }], { 'exit-code': '', result: '{"rows":7}' }],
+      ['a failed init container is the failure', twoContainers(), [{ status: { phase: 'Failed',
+        initContainerStatuses: [status('mesh', 143, '2026-11-21T02:00:40Z'), status('setup', 5, '2026-11-21T02:00:01Z')],
+      } }], { 'exit-code': '5', result: '' }],
+      ['the annotation (input container) picks the worker', twoContainers('worker'), [{ status: { phase: 'Succeeded', containerStatuses: [
+        status('etl', 0, '2026-11-21T02:00:20Z', 'etl'), status('worker', 0, '2026-11-21T02:00:25Z', 'from-worker'),
+      ] } }], { 'exit-code': '', result: 'from-worker' }],
+    ];
+    it.each(cases)('%s', (_, j, pods, expected) => {
+      const out = Object.fromEntries(runOutputs({ job: j, status: 'Success', reason: undefined, pods, monitorUrl: undefined }));
+      expect({ 'exit-code': out['exit-code'], result: out.result }).toEqual(expected);
+    });
+  });
 });

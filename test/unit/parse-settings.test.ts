@@ -14,15 +14,23 @@ const AZURE: Inputs = {
   'client-id': GUID_A, 'tenant-id': GUID_B, 'subscription-id': GUID_A, 'resource-group': 'rg-prod', 'cluster-name': 'aks-1',
 };
 
+const NOTHING = 'no Azure inputs, no kubeconfig and no service-account token: only a KUBECONFIG file could do';
+const AZURE_REASON = "Azure inputs 'client-id', 'tenant-id', 'subscription-id', 'resource-group', 'cluster-name' are set";
+
 /** Every setting when only `job` is given: the defaults of action.yml. */
 const DEFAULT_RUN: RunSettings = {
   namespace: 'default',
   connection: { kind: 'kubeconfig', kubeconfig: undefined },
+  auth: { type: 'kubeconfig', reason: NOTHING },
   source: { kind: 'Job', name: 'export' },
   params: [],
+  secretParams: [],
   allowNewParams: false,
   timeoutSeconds: undefined,
   image: undefined,
+  container: undefined,
+  queue: undefined,
+  ignoreSidecars: false,
   wait: true,
   followLogs: true,
   dryRun: false,
@@ -30,6 +38,8 @@ const DEFAULT_RUN: RunSettings = {
   ttlSecondsAfterFinished: undefined,
   imagePullGraceSeconds: 120,
   maxLogStreams: 8,
+  concurrency: 'Allow',
+  attach: undefined,
 };
 
 function messageOf(fn: () => unknown): string {
@@ -56,20 +66,30 @@ describe('parseRunSettings', () => {
       image: 'ghcr.io/org/app:2', wait: false, followLogs: false, dryRun: true,
       fallback: { image: 'busybox:1.36', command: ['sh', '-c'], args: ['echo hi'] }, ttlSecondsAfterFinished: 0,
       imagePullGraceSeconds: 90, maxLogStreams: 2, connection: { kind: 'kubeconfig', kubeconfig: 'apiVersion: v1' },
+      auth: { type: 'kubeconfig', reason: "input 'kubeconfig' is set" },
     }],
+    ['concurrency, any case', { job: 'export', concurrency: 'forbid' }, { concurrency: 'Forbid' }],
+    ['concurrency Replace', { cronjob: 'etl', concurrency: 'Replace' }, { source: { kind: 'CronJob', name: 'etl' }, concurrency: 'Replace' }],
+    ['queue', { job: 'export', queue: 'team-a-batch' }, { source: { kind: 'Job', name: 'export' }, queue: 'team-a-batch' }],
+    ['container', { job: 'export', container: 'etl' }, { source: { kind: 'Job', name: 'export' }, container: 'etl' }],
+    ['attach', { attach: 'export-x2b4c' }, { source: { kind: 'Job', name: '' }, attach: 'export-x2b4c' }],
+    ['attach with a timeout and the default params', { attach: 'export-x2b4c', timeout: '10m', params: '{}', concurrency: 'Allow' },
+      { source: { kind: 'Job', name: '' }, attach: 'export-x2b4c', timeoutSeconds: 600 }],
     ['values are trimmed', { job: ' export ', timeout: ' 30m ', 'ttl-seconds-after-finished': ' 86400 ' }, { timeoutSeconds: 1800, ttlSecondsAfterFinished: 86400 }],
     ['fallback image alone', { job: 'export', 'fallback-image': 'busybox' }, { fallback: { image: 'busybox', command: [], args: [] } }],
     ['Azure sign-in with defaults', AZURE_JOB(), {
       connection: {
-        kind: 'azure', clientId: GUID_A, tenantId: GUID_B, subscriptionId: GUID_A, resourceGroup: 'rg-prod', clusterName: 'aks-1',
+        kind: 'azure', signIn: { kind: 'oidc' }, clientId: GUID_A, tenantId: GUID_B, subscriptionId: GUID_A, resourceGroup: 'rg-prod', clusterName: 'aks-1',
         environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange',
       },
+      auth: { type: 'oidc', reason: AZURE_REASON },
     }],
     ['Azure sign-in with every option', { ...AZURE_JOB(), 'tenant-id': 'contoso.onmicrosoft.com', 'resource-group': 'Rg_(Prod).1', 'azure-environment': 'azureusgovernment', admin: 'true', audience: 'api://custom' }, {
       connection: {
-        kind: 'azure', clientId: GUID_A, tenantId: 'contoso.onmicrosoft.com', subscriptionId: GUID_A, resourceGroup: 'Rg_(Prod).1', clusterName: 'aks-1',
+        kind: 'azure', signIn: { kind: 'oidc' }, clientId: GUID_A, tenantId: 'contoso.onmicrosoft.com', subscriptionId: GUID_A, resourceGroup: 'Rg_(Prod).1', clusterName: 'aks-1',
         environment: 'AzureUSGovernment', admin: true, audience: 'api://custom',
       },
+      auth: { type: 'oidc', reason: `${AZURE_REASON.replace(' are set', '')}, 'azure-environment', 'admin', 'audience' are set` },
     }],
   ])('%s', (_, inputs, overrides) => {
     expect(parseRunSettings(reader(inputs))).toEqual({ ...DEFAULT_RUN, ...overrides });
@@ -79,8 +99,18 @@ describe('parseRunSettings', () => {
   const subdomain = "a DNS-1123 subdomain (at most 253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit)";
   const duration = "a duration like '30m', '90s' or '2h'";
   it.each<[string, Inputs, string]>([
-    ['neither job nor cronjob', {}, "Set exactly one of inputs 'job' (a Job to clone) and 'cronjob' (a CronJob to run now); got neither."],
+    ['neither job nor cronjob', {}, "Set exactly one of inputs 'job' (a Job to clone), 'cronjob' (a CronJob to run now) and 'attach' (a run to follow); got none."],
     ['both job and cronjob', { job: 'a', cronjob: 'b' }, "Inputs 'job' and 'cronjob' exclude each other; set exactly one. Got job 'a' and cronjob 'b'."],
+    ['job, cronjob and attach', { job: 'a', cronjob: 'b', attach: 'c' }, "Inputs 'job', 'cronjob' and 'attach' exclude each other; set exactly one. Got job 'a', cronjob 'b' and attach 'c'."],
+    ['job and attach', { job: 'a', attach: 'a-x2b4c' }, "Inputs 'job' and 'attach' exclude each other; set exactly one. Got job 'a' and attach 'a-x2b4c'."],
+    ['attach name not a DNS subdomain', { attach: 'Run_1' }, `Input 'attach' must be ${subdomain}; got 'Run_1'.`],
+    ['attach with inputs that shape a new run', { attach: 'a-x2b4c', params: '{"A":"1"}', image: 'app:2', container: 'app', queue: 'q', 'dry-run': 'true', wait: 'false', concurrency: 'Forbid' },
+      "Input 'attach' follows a run that already exists, so 'params', 'image', 'container', 'queue', 'dry-run', 'wait', 'concurrency' cannot apply to it; remove them."],
+    ['queue name with a slash', { job: 'x', queue: 'team/a' },
+      "Input 'queue' must be a Kueue LocalQueue name in the Job's namespace (a DNS-1123 label, like 'team-a-batch'); got 'team/a'."],
+    ['container name with upper case', { job: 'x', container: 'App' },
+      "Input 'container' must be a container name of the source's pod template (a DNS-1123 label, like 'app'); got 'App'."],
+    ['unknown concurrency', { job: 'x', concurrency: 'Skip' }, "Input 'concurrency' must be one of Allow, Forbid, Replace; got 'Skip'."],
     ['upper-case job name', { job: 'Export' }, `Input 'job' must be ${subdomain}; got 'Export'.`],
     ['job name with underscore', { job: 'my_job' }, `Input 'job' must be ${subdomain}; got 'my_job'.`],
     ['job name ending in dot', { cronjob: 'nightly.' }, `Input 'cronjob' must be ${subdomain}; got 'nightly.'.`],
@@ -131,27 +161,28 @@ describe('parseRunSettings', () => {
     expect([e.message, e.inputs]).toEqual([
       [
         '5 inputs are invalid:',
-        "- Set exactly one of inputs 'job' (a Job to clone) and 'cronjob' (a CronJob to run now); got neither.",
+        "- Set exactly one of inputs 'job' (a Job to clone), 'cronjob' (a CronJob to run now) and 'attach' (a run to follow); got none.",
         `- Input 'namespace' must be ${label}; got 'Team'.`,
         `- Input 'params' must be a JSON object like '{"NAME": "value"}'; got a JSON array.`,
         `- Input 'timeout' must be ${duration}; got 'soon'.`,
         "- Input 'wait' must be 'true' or 'false'; got 'maybe'.",
       ].join('\n'),
-      ['job', 'cronjob', 'namespace', 'params', 'timeout', 'wait'],
+      ['job', 'cronjob', 'attach', 'namespace', 'params', 'timeout', 'wait'],
     ]);
   });
 });
 
 describe('parseConnectionSettings', () => {
   it.each<[string, Inputs, ReturnType<typeof parseConnectionSettings>]>([
-    ['nothing: default namespace, the runner\'s KUBECONFIG', {}, { namespace: 'default', connection: { kind: 'kubeconfig', kubeconfig: undefined } }],
-    ['ignores run inputs', { namespace: 'ops', job: 'BAD NAME', timeout: 'x' }, { namespace: 'ops', connection: { kind: 'kubeconfig', kubeconfig: undefined } }],
+    ['nothing: default namespace, the runner\'s KUBECONFIG', {}, { namespace: 'default', connection: { kind: 'kubeconfig', kubeconfig: undefined }, auth: { type: 'kubeconfig', reason: NOTHING } }],
+    ['ignores run inputs', { namespace: 'ops', job: 'BAD NAME', timeout: 'x' }, { namespace: 'ops', connection: { kind: 'kubeconfig', kubeconfig: undefined }, auth: { type: 'kubeconfig', reason: NOTHING } }],
     ['Azure China', { ...AZURE, 'azure-environment': 'AZURECHINACLOUD' }, {
       namespace: 'default',
       connection: {
-        kind: 'azure', clientId: GUID_A, tenantId: GUID_B, subscriptionId: GUID_A, resourceGroup: 'rg-prod', clusterName: 'aks-1',
+        kind: 'azure', signIn: { kind: 'oidc' }, clientId: GUID_A, tenantId: GUID_B, subscriptionId: GUID_A, resourceGroup: 'rg-prod', clusterName: 'aks-1',
         environment: 'AzureChinaCloud', admin: false, audience: 'api://AzureADTokenExchange',
       },
+      auth: { type: 'oidc', reason: `${AZURE_REASON.replace(' are set', '')}, 'azure-environment' are set` },
     }],
   ])('%s', (_, inputs, expected) => {
     expect(parseConnectionSettings(reader(inputs))).toEqual(expected);

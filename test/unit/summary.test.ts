@@ -103,6 +103,11 @@ describe('renderSummary', () => {
     ].join('\n'));
     expect(renderSummary(facts({ lastLines: ['```', 'x'] }))).toContain('\n````text\n```\nx\n````\n');
   });
+
+  it("names the run link with the platform's word", () => {
+    const runUrl = 'https://dev.azure.com/contoso/data/_build/results?buildId=4711';
+    expect(renderSummary(facts({ runUrl, runTerm: 'pipeline' }))).toContain(`| Link | [Pipeline run](${runUrl}) |`);
+  });
 });
 
 describe('failureMessage', () => {
@@ -117,10 +122,38 @@ describe('failureMessage', () => {
   });
 
   it('adds why the action gave up, and says when no log line was captured', () => {
-    expect(failureMessage({ ...facts({ status: 'Cancelled', reason: 'Timeout', pods: [], lastLines: [] }), why: 'The timeout of 60 s passed; jobs/team-a/nightly-bbbbb was deleted.' })).toBe([
+    expect(failureMessage({ ...facts({ status: 'Cancelled', reason: 'Timeout', pods: [{ metadata: { name: 'nightly-bbbbb-x' } }], lastLines: [] }), why: 'The timeout of 60 s passed; jobs/team-a/nightly-bbbbb was deleted.' })).toBe([
       'Job jobs/team-a/nightly-bbbbb ended Cancelled (Timeout). The timeout of 60 s passed; jobs/team-a/nightly-bbbbb was deleted.',
       "No log lines were captured; see the pods' events with kubectl describe pod.",
     ].join('\n'));
+  });
+
+  it('points to the Job\'s events when no pod was ever created', () => {
+    expect(failureMessage({ ...facts({ status: 'Failed', reason: 'FailedCreate', pods: [], lastLines: [] }) })).toBe([
+      'Job jobs/team-a/nightly-bbbbb ended Failed (FailedCreate).',
+      "No pod was created; see the Job's events with kubectl describe job nightly-bbbbb -n team-a.",
+    ].join('\n'));
+  });
+
+  it('names a failed init container, and never a native sidecar', () => {
+    const pod = {
+      metadata: { name: 'nightly-bbbbb-p' },
+      spec: {
+        containers: [{ name: 'app' }],
+        initContainers: [{ name: 'proxy', restartPolicy: 'Always' }, { name: 'migrate' }],
+      },
+      status: {
+        initContainerStatuses: [
+          { name: 'proxy', image: 'p', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 137, finishedAt: new Date('2026-01-02T03:05:09Z') } } },
+          { name: 'migrate', image: 'm', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 2, finishedAt: new Date('2026-01-02T03:05:01Z') } } },
+        ],
+        containerStatuses: [{ name: 'app', image: 'a', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } }],
+      },
+    };
+    expect(failureMessage(facts({ pods: [pod], lastLines: [] })).split('\n')[0]).toBe(
+      'Job jobs/team-a/nightly-bbbbb ended Failed (BackoffLimitExceeded: its pods failed more often than spec.backoffLimit allows). ' +
+        'Last failed container (init container migrate of pod nightly-bbbbb-p) exited with code 2.',
+    );
   });
 
   it('keeps only the last 20 lines', () => {

@@ -132,11 +132,16 @@ func pickRun(runs []*containerRun, waiting *waitingState, previous bool, contain
 }
 
 // streamLog writes the lines printed so far and, with follow, each later line when the simulated
-// process prints it, until the process exits, is killed, or the client goes away.
+// process prints it, until the process exits, is killed, or the client goes away. With
+// SIM_LOG_CUT_AFTER=N the first follow stream of a run ends cleanly after N lines, as
+// the API server ends a client's log response when its connection to the kubelet drops (a kubelet
+// restart, a konnectivity tunnel reconnect).
 func streamLog(ctx context.Context, w http.ResponseWriter, r *containerRun, lq logQuery) {
 	bw := bufio.NewWriter(w)
 	flusher, _ := w.(http.Flusher)
 	written := int64(0)
+	sent := 0
+	cut := lq.follow && r.takeCut()
 	next := r.printedBy(time.Now())
 	first := 0
 	if lq.tailLines >= 0 && int64(next) > lq.tailLines {
@@ -157,6 +162,9 @@ func streamLog(ctx context.Context, w http.ResponseWriter, r *containerRun, lq l
 			}
 			written += int64(len(line))
 			_, _ = bw.WriteString(line)
+			if sent++; cut && sent >= r.cutAfter {
+				return false
+			}
 		}
 		return true
 	}

@@ -22,6 +22,8 @@ type containerRun struct {
 	exitCode int32
 	reason   string
 	message  string
+	cutAfter int  // SIM_LOG_CUT_AFTER
+	cutTaken bool // the one cut stream has been served
 
 	mu       sync.Mutex
 	killedAt time.Time     // set when the pod is deleted before the run ends
@@ -35,7 +37,7 @@ func newContainerRun(started time.Time, b behaviour, exitCode int32) *containerR
 	_, _ = rand.Read(id)
 	r := &containerRun{
 		id: "containerd://" + hex.EncodeToString(id), started: started, end: started.Add(runtime),
-		lines: b.lines, interval: b.interval, exitCode: exitCode, reason: b.reason, message: b.message,
+		lines: b.lines, interval: b.interval, exitCode: exitCode, reason: b.reason, message: b.message, cutAfter: b.cutAfter,
 		killed: make(chan struct{}),
 	}
 	if r.reason == "" {
@@ -57,6 +59,17 @@ func (r *containerRun) finish() time.Time {
 	return r.end
 }
 
+// takeCut reports whether this follow stream is the one SIM_LOG_CUT_AFTER cuts short.
+func (r *containerRun) takeCut() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cutAfter <= 0 || r.cutTaken {
+		return false
+	}
+	r.cutTaken = true
+	return true
+}
+
 func (r *containerRun) done(now time.Time) bool { return !now.Before(r.finish()) }
 
 // kill ends the run now with 137 (SIGKILL), which is what a deleted pod's container reports.
@@ -68,6 +81,19 @@ func (r *containerRun) kill(now time.Time) {
 	}
 	r.killedAt = now
 	r.exitCode, r.reason = 137, "Error"
+	close(r.killed)
+}
+
+// stop ends a run that is still going at `at` with `code` (the kubelet stopping a native
+// sidecar); a run already over by then is left as it ended.
+func (r *containerRun) stop(at time.Time, code int32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.killedAt.IsZero() || !at.Before(r.end) {
+		return
+	}
+	r.killedAt = at
+	r.exitCode, r.reason = code, "Error"
 	close(r.killed)
 }
 

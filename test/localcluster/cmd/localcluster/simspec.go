@@ -24,6 +24,7 @@ type behaviour struct {
 	interval     time.Duration
 	message      string
 	failAttempts int
+	cutAfter     int // SIM_LOG_CUT_AFTER: the log server ends each follow stream after this many lines
 }
 
 const (
@@ -77,6 +78,11 @@ func parseBehaviour(env []v1.EnvVar) (behaviour, error) {
 	if v, ok := vals["SIM_FAIL_ATTEMPTS"]; ok {
 		if b.failAttempts, err = strconv.Atoi(v); err != nil {
 			return b, fmt.Errorf("SIM_FAIL_ATTEMPTS=%q: not an integer", v)
+		}
+	}
+	if v, ok := vals["SIM_LOG_CUT_AFTER"]; ok {
+		if b.cutAfter, err = strconv.Atoi(v); err != nil {
+			return b, fmt.Errorf("SIM_LOG_CUT_AFTER=%q: not an integer", v)
 		}
 	}
 	b.reason = vals["SIM_REASON"]

@@ -23,15 +23,23 @@ func buildStatus(pod *v1.Pod, run *podRun, now time.Time, deleting bool) v1.PodS
 	st.PodIP, st.PodIPs = run.podIP, []v1.PodIP{{IP: run.podIP}}
 	st.StartTime = ptrTime(run.started)
 	st.InitContainerStatuses = nil
+	initDone, initFailed := true, false
 	for _, c := range pod.Spec.InitContainers {
-		cs, _, _ := containerStatus(c, run.runs[c.Name], now, deleting)
+		cs, done, code := plannedStatus(c, run.runs[c.Name], now, deleting)
 		st.InitContainerStatuses = append(st.InitContainerStatuses, cs)
+		if isSidecar(&c) {
+			// Started is all a sidecar owes the pod's initialization; its exit never fails it.
+			initDone = initDone && len(run.runs[c.Name]) > 0 && !run.runs[c.Name][0].started.After(now)
+			continue
+		}
+		initDone = initDone && done && code == 0
+		initFailed = initFailed || (done && code != 0)
 	}
 	st.ContainerStatuses = nil
 	allDone, allOK, allReady := true, true, true
 	var notReady []string
 	for _, c := range pod.Spec.Containers {
-		cs, done, code := containerStatus(c, run.runs[c.Name], now, deleting)
+		cs, done, code := plannedStatus(c, run.runs[c.Name], now, deleting)
 		st.ContainerStatuses = append(st.ContainerStatuses, cs)
 		allDone = allDone && done
 		allOK = allOK && done && code == 0
@@ -39,6 +47,9 @@ func buildStatus(pod *v1.Pod, run *podRun, now time.Time, deleting bool) v1.PodS
 			allReady = false
 			notReady = append(notReady, c.Name)
 		}
+	}
+	if !initDone {
+		return initializingStatus(pod, run, st, initFailed || deleting)
 	}
 	started := ptrTime(run.started).Time
 	switch {
@@ -68,11 +79,26 @@ func pendingStatus(pod *v1.Pod, run *podRun, st *v1.PodStatus, deleting bool) v1
 	if deleting {
 		st.Phase = v1.PodFailed // a kubelet reports a deleted pod that never ran as Failed
 	}
+	st.InitContainerStatuses = nil
+	var initNames []string
+	for _, c := range pod.Spec.InitContainers {
+		w, ok := run.waiting[c.Name]
+		if !ok {
+			w = waitingState{reason: "PodInitializing"}
+		}
+		st.InitContainerStatuses = append(st.InitContainerStatuses, v1.ContainerStatus{
+			Name: c.Name, Image: c.Image, Started: ptrBool(false),
+			State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: w.reason, Message: w.message}},
+		})
+		initNames = append(initNames, c.Name)
+	}
 	st.ContainerStatuses = nil
 	var names []string
 	for _, c := range pod.Spec.Containers {
 		w, ok := run.waiting[c.Name]
-		if !ok {
+		if !ok && len(initNames) > 0 {
+			w = waitingState{reason: "PodInitializing"}
+		} else if !ok {
 			w = waitingState{reason: "ContainerCreating"}
 		}
 		st.ContainerStatuses = append(st.ContainerStatuses, v1.ContainerStatus{
@@ -84,7 +110,50 @@ func pendingStatus(pod *v1.Pod, run *podRun, st *v1.PodStatus, deleting bool) v1
 	at := pod.CreationTimestamp.Time
 	msg := fmt.Sprintf("containers with unready status: [%s]", strings.Join(names, " "))
 	setCondition(st, cond(v1.PodReadyToStartContainers, true, "", "", at))
-	setCondition(st, cond(v1.PodInitialized, true, "", "", at))
+	if len(initNames) > 0 {
+		initMsg := fmt.Sprintf("containers with incomplete status: [%s]", strings.Join(initNames, " "))
+		setCondition(st, cond(v1.PodInitialized, false, "ContainersNotInitialized", initMsg, at))
+	} else {
+		setCondition(st, cond(v1.PodInitialized, true, "", "", at))
+	}
+	setCondition(st, cond(v1.ContainersReady, false, "ContainersNotReady", msg, at))
+	setCondition(st, cond(v1.PodReady, false, "ContainersNotReady", msg, at))
+	return *st
+}
+
+// plannedStatus is containerStatus for a container that may not have started yet: an app
+// container behind init containers, or one after a failed init container, waits in
+// PodInitializing, as a kubelet reports it.
+func plannedStatus(c v1.Container, runs []*containerRun, now time.Time, deleting bool) (v1.ContainerStatus, bool, int32) {
+	if len(runs) == 0 || runs[0].started.After(now) {
+		return v1.ContainerStatus{Name: c.Name, Image: c.Image, Started: ptrBool(false),
+			State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "PodInitializing"}}}, false, 0
+	}
+	return containerStatus(c, runs, now, deleting)
+}
+
+// initializingStatus is a started pod whose init containers have not all succeeded: Pending while
+// they run, Failed once one has failed (restartPolicy Never) or the pod is being deleted.
+func initializingStatus(pod *v1.Pod, run *podRun, st *v1.PodStatus, failed bool) v1.PodStatus {
+	st.Phase = v1.PodPending
+	if failed {
+		st.Phase = v1.PodFailed
+	}
+	var pending []string
+	for _, cs := range st.InitContainerStatuses {
+		if cs.State.Terminated == nil || cs.State.Terminated.ExitCode != 0 {
+			pending = append(pending, cs.Name)
+		}
+	}
+	names := make([]string, 0, len(pod.Spec.Containers))
+	for _, c := range pod.Spec.Containers {
+		names = append(names, c.Name)
+	}
+	at := ptrTime(run.started).Time
+	initMsg := fmt.Sprintf("containers with incomplete status: [%s]", strings.Join(pending, " "))
+	msg := fmt.Sprintf("containers with unready status: [%s]", strings.Join(names, " "))
+	setCondition(st, cond(v1.PodReadyToStartContainers, !failed, "", "", at))
+	setCondition(st, cond(v1.PodInitialized, false, "ContainersNotInitialized", initMsg, at))
 	setCondition(st, cond(v1.ContainersReady, false, "ContainersNotReady", msg, at))
 	setCondition(st, cond(v1.PodReady, false, "ContainersNotReady", msg, at))
 	return *st

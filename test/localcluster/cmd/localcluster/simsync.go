@@ -53,6 +53,7 @@ func (s *simulator) sync(ctx context.Context, key string) (time.Duration, error)
 	} else {
 		s.restart(pod, run, now)
 	}
+	s.syncSidecars(pod, run, now)
 	if err := s.writeStatus(ctx, pod, buildStatus(pod, run, now, false)); err != nil {
 		return 0, err
 	}
@@ -105,37 +106,55 @@ func (s *simulator) schedule(ctx context.Context, pod *v1.Pod, run *podRun) erro
 }
 
 // start "pulls images" and "creates containers": it either records why the containers wait
-// (image pull error, config error) or starts one run per container.
+// (image pull error, config error; init containers first, as a kubelet starts them) or plans one
+// run per container: init containers one after another, then the app containers together. An
+// init container that fails stops the plan there; a native sidecar starts and runs alongside (restartPolicy Never: the pod fails; the
+// simulator does not restart init containers under OnFailure).
 func (s *simulator) start(ctx context.Context, pod *v1.Pod, run *podRun, now time.Time) time.Duration {
 	clear(run.waiting)
-	for i := range pod.Spec.Containers {
-		c := &pod.Spec.Containers[i]
-		if v, ok := specFlag(c, "SIM_IMAGE_PULL_ERROR"); ok {
-			return s.imagePullError(ctx, pod, run, c, v, now)
-		}
-		if v, ok := specFlag(c, "SIM_CONFIG_ERROR"); ok {
-			run.waiting[c.Name] = waitingState{"CreateContainerConfigError", flagMessage(v, `secret "sim-config" not found`)}
-			return configRetryPeriod
-		}
-		env, err := resolveEnv(ctx, s.client, pod, c)
-		if err == nil {
-			run.behaviours[c.Name], err = parseBehaviour(env)
-		}
-		if err != nil {
-			run.waiting[c.Name] = waitingState{"CreateContainerConfigError", err.Error()}
-			return configRetryPeriod
+	for _, list := range [][]v1.Container{pod.Spec.InitContainers, pod.Spec.Containers} {
+		for i := range list {
+			c := &list[i]
+			if v, ok := specFlag(c, "SIM_IMAGE_PULL_ERROR"); ok {
+				return s.imagePullError(ctx, pod, run, c, v, now)
+			}
+			if v, ok := specFlag(c, "SIM_CONFIG_ERROR"); ok {
+				run.waiting[c.Name] = waitingState{"CreateContainerConfigError", flagMessage(v, `secret "sim-config" not found`)}
+				return configRetryPeriod
+			}
+			env, err := resolveEnv(ctx, s.client, pod, c)
+			if err == nil {
+				run.behaviours[c.Name], err = parseBehaviour(env)
+			}
+			if err != nil {
+				run.waiting[c.Name] = waitingState{"CreateContainerConfigError", err.Error()}
+				return configRetryPeriod
+			}
 		}
 	}
 	run.started, run.podIP = now, s.allocateIP()
-	for _, c := range pod.Spec.InitContainers {
-		// Init containers succeed at once; their log is their env dump.
-		env, _ := resolveEnv(ctx, s.client, pod, &c)
-		run.runs[c.Name] = []*containerRun{newContainerRun(now, behaviour{lines: envLines(env)}, 0)}
-	}
 	attempt := s.nextAttempt(pod)
+	at := now
+	for _, c := range pod.Spec.InitContainers {
+		b := run.behaviours[c.Name]
+		if isSidecar(&c) {
+			// Started in its place; the next one starts alongside (simsidecar.go).
+			run.runs[c.Name] = []*containerRun{newContainerRun(at, sidecarBehaviour(&c, b), b.exitCode)}
+			continue
+		}
+		if _, ok := specFlag(&c, "SIM_DURATION"); !ok {
+			b.duration = 0 // an init container without SIM_DURATION succeeds at once
+		}
+		r := newContainerRun(at, b, exitCodeFor(b, attempt))
+		run.runs[c.Name] = []*containerRun{r}
+		at = r.end
+		if r.exitCode != 0 {
+			return 0
+		}
+	}
 	for _, c := range pod.Spec.Containers {
 		b := run.behaviours[c.Name]
-		run.runs[c.Name] = []*containerRun{newContainerRun(now, b, exitCodeFor(b, attempt))}
+		run.runs[c.Name] = []*containerRun{newContainerRun(at, b, exitCodeFor(b, attempt))}
 	}
 	return 0
 }

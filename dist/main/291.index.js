@@ -1,8 +1,8 @@
-export const id = 942;
-export const ids = [942];
+export const id = 291;
+export const ids = [291];
 export const modules = {
 
-/***/ 39942:
+/***/ 22291:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -372,8 +372,14 @@ function createFederatedCredential(options) {
             assertion = undefined;
         }
     };
+    return cachedPerScope(acquire, now);
+}
+/**
+ * Our per-scope cache (see the top of this file) around any way of acquiring a token: MSAL's renewal
+ * rule, and concurrent requests (API calls, watches, log streams) for one scope share one acquisition.
+ */
+function cachedPerScope(acquire, now = Date.now) {
     const cache = new Map();
-    // Concurrent requests (API calls, watches, log streams) for the same scope share one acquisition.
     const inFlight = new Map();
     return async (scope) => {
         const cached = cache.get(scope);
@@ -387,6 +393,124 @@ function createFederatedCredential(options) {
         const token = await pending;
         cache.set(scope, token);
         return token.token;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/azure/managed-identity-credential.ts
+
+
+
+/** IMDS's address on every Azure VM; POLYSYNC_IMDS_ENDPOINT replaces it in tests (environments.ts). */
+const IMDS_ENDPOINT = 'http://169.254.169.254';
+const TOKEN_PATH = '/metadata/identity/oauth2/token';
+const API_VERSION = '2018-02-01';
+const RETRIED = new Set([404, 408, 410, 429]);
+const retried = (status) => RETRIED.has(status) || (status >= 500 && status <= 599);
+/** MSAL's ExponentialRetryStrategy(1000, 4000, 2000) and HTTP_STATUS_GONE_RETRY_AFTER_MS. */
+const delayMs = (status, retry) => (status === 410 ? 10_000 : Math.min(1000 * 2 ** retry, 4000));
+const maxRetries = (firstStatus) => (firstStatus === 410 ? 7 : 3);
+/** What to fix for an IMDS error answer (pure). */
+function describeImdsFailure(status, body, clientId, attempts) {
+    let description = body.slice(0, 300);
+    try {
+        const parsed = JSON.parse(body);
+        description = parsed.error_description ?? parsed.error ?? description;
+    }
+    catch {
+        // not JSON: keep the text
+    }
+    const answer = `(IMDS ${status}: ${description})`;
+    if (/multiple user assigned identities/i.test(description)) {
+        return new errors/* AuthError */.lR(`This VM has several user-assigned managed identities and none was named: set input '${names/* Input */.pd.clientId}' to the client id of the one to use ` +
+            `(az vm identity show / az vmss identity show lists them). ${answer}`);
+    }
+    if (/identity not found/i.test(description)) {
+        return new errors/* AuthError */.lR(clientId === undefined
+            ? `This VM has no managed identity: enable its system-assigned identity, or assign a user-assigned one and set input '${names/* Input */.pd.clientId}'. ${answer}`
+            : `No managed identity with client id '${clientId}' is assigned to this VM: check input '${names/* Input */.pd.clientId}', or assign it (az vm identity assign --identities <resource id>). ${answer}`);
+    }
+    if (retried(status))
+        return new errors/* AuthError */.lR(`IMDS was unavailable after ${attempts} attempts; run the step again later. ${answer}`);
+    return new errors/* AuthError */.lR(`IMDS refused a managed identity token ${answer}.`);
+}
+/** Reads a 200 answer; expires_on is seconds since the epoch (a string on the wire). */
+function toAccessToken(body, now) {
+    const t = JSON.parse(body);
+    if (typeof t.access_token !== 'string' || t.access_token === '')
+        throw new errors/* AuthError */.lR('IMDS answered without an access_token.');
+    const expiresOn = t.expires_on !== undefined ? Number(t.expires_on) * 1000 : now + Number(t.expires_in ?? 0) * 1000;
+    const lifetime = expiresOn - now;
+    // As MSAL's BaseManagedIdentitySource: refresh at half the lifetime when it is over 2 hours.
+    const refreshAfterTimestamp = lifetime > 7_200_000 ? now + lifetime / 2 : undefined;
+    return { token: t.access_token, expiresOnTimestamp: expiresOn, tokenType: 'Bearer', ...(refreshAfterTimestamp === undefined ? {} : { refreshAfterTimestamp }) };
+}
+/** One credential per run: IMDS tokens per scope, cached until due, each masked. */
+function createManagedIdentityCredential(options) {
+    const doFetch = options.fetch ?? fetch;
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const now = options.now ?? Date.now;
+    const base = (options.endpoint ?? IMDS_ENDPOINT).replace(/\/+$/, '');
+    const acquire = async (scope) => {
+        const url = new URL(`${base}${TOKEN_PATH}`);
+        url.searchParams.set('api-version', API_VERSION);
+        url.searchParams.set('resource', scope.replace(/\/\.default$/, ''));
+        if (options.clientId !== undefined)
+            url.searchParams.set('client_id', options.clientId);
+        let firstStatus;
+        for (let attempt = 1;; attempt++) {
+            let response;
+            try {
+                response = await doFetch(url, { headers: { Metadata: 'true' }, signal: AbortSignal.timeout(10_000) });
+            }
+            catch (error) {
+                throw new errors/* AuthError */.lR(`Could not reach IMDS at ${base}: ${error instanceof Error ? error.message : String(error)}. ` +
+                    `'${names/* Input */.pd.authType}: managed-identity' works on an Azure VM or VMSS with a managed identity.`, { cause: error });
+            }
+            const body = await response.text();
+            if (response.status === 200) {
+                const token = toAccessToken(body, now());
+                options.mask(token.token);
+                return token;
+            }
+            firstStatus ??= response.status;
+            if (!retried(response.status) || attempt > maxRetries(firstStatus)) {
+                throw describeImdsFailure(response.status, body, options.clientId, attempt);
+            }
+            await sleep(delayMs(response.status, attempt - 1));
+        }
+    };
+    return cachedPerScope(acquire, now);
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+;// CONCATENATED MODULE: ./src/azure/workload-identity-token.ts
+/**
+ * Azure Workload Identity's federated token: the projected service-account token the webhook mounts
+ * and names in AZURE_FEDERATED_TOKEN_FILE (its path differs between webhook versions, so it is never
+ * hard-coded). It plugs into createFederatedCredential exactly where the platform's OIDC token does.
+ *
+ * Not @azure/identity's WorkloadIdentityCredential: it is the same ClientAssertionCredential with a
+ * file callback, but that callback keeps the file's content for 5 minutes (readFileContents in
+ * 4.14.1 workloadIdentityCredential.js), and a kubelet-rotated token would be missed meanwhile; it
+ * would also bypass the per-scope cache and the AADSTS explanations of credential.ts. Here the file
+ * is read again for every Entra token request: createFederatedCredential asks only when one is due.
+ */
+
+
+function workloadIdentityTokenSource(tokenFile) {
+    return async () => {
+        let token;
+        try {
+            token = (await (0,promises_.readFile)(tokenFile, 'utf8')).trim();
+        }
+        catch (error) {
+            throw new errors/* AuthError */.lR(`Could not read the workload identity token AZURE_FEDERATED_TOKEN_FILE=${tokenFile}: ${error instanceof Error ? error.message : String(error)}. ` +
+                'The Azure Workload Identity webhook mounts it in pods labelled azure.workload.identity/use: "true".', { cause: error });
+        }
+        if (token === '')
+            throw new errors/* AuthError */.lR(`The workload identity token file AZURE_FEDERATED_TOKEN_FILE=${tokenFile} is empty.`);
+        return token;
     };
 }
 
@@ -409,6 +533,7 @@ const CLOUDS = {
 const ENDPOINT_ENV = {
     authorityHost: 'POLYSYNC_AZURE_AUTHORITY_HOST',
     resourceManager: 'POLYSYNC_ARM_ENDPOINT',
+    imds: 'POLYSYNC_IMDS_ENDPOINT',
 };
 const trimSlash = (url) => url.replace(/\/+$/, '');
 /** The endpoints of a cloud, with overrides applied. Overrides must be https (MSAL requires it). */
@@ -430,14 +555,16 @@ function azureEndpoints(environment, overrides = {}) {
 function endpointOverridesFromEnv(env) {
     const authorityHost = env[ENDPOINT_ENV.authorityHost] || undefined;
     const resourceManager = env[ENDPOINT_ENV.resourceManager] || undefined;
+    const imds = env[ENDPOINT_ENV.imds] || undefined;
     return {
         ...(authorityHost === undefined ? {} : { authorityHost }),
         ...(resourceManager === undefined ? {} : { resourceManager }),
+        ...(imds === undefined ? {} : { imds }),
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/@kubernetes/client-node/dist/index.js + 119 modules
-var dist = __webpack_require__(75264);
+// EXTERNAL MODULE: ./node_modules/@kubernetes/client-node/dist/index.js + 121 modules
+var dist = __webpack_require__(36466);
 ;// CONCATENATED MODULE: ./src/azure/kubeconfig.ts
 /**
  * The kubeconfig ARM returns → a client-node KubeConfig that needs no kubelogin on the runner.
@@ -539,6 +666,8 @@ function buildAksKubeConfig(yaml, accessToken, mask) {
 
 
 
+
+
 /**
  * Signs in and returns the KubeConfig. Errors are AuthError with what to fix (AADSTS codes, ARM
  * CloudErrors). For an Entra cluster one AKS token is fetched here, so a refusal for the cluster's
@@ -547,27 +676,42 @@ function buildAksKubeConfig(yaml, accessToken, mask) {
 async function signInToAks(conn, tokenSource, mask, options = {}) {
     const endpoints = azureEndpoints(conn.environment, options.endpoints);
     const tls = options.extraCaPem === undefined ? {} : { extraCaPem: options.extraCaPem };
-    const accessToken = createFederatedCredential({
-        tenantId: conn.tenantId,
-        clientId: conn.clientId,
-        audience: conn.audience,
-        authorityHost: endpoints.authorityHost,
-        environment: conn.environment,
-        tokenSource,
-        mask,
-        ...tls,
-    });
+    const accessToken = credentialFor(conn, tokenSource, mask, options, endpoints.authorityHost);
     const armToken = await accessToken(endpoints.resourceManagerScope);
     const yaml = await listClusterKubeconfig(conn, {
         resourceManager: endpoints.resourceManager,
         accessToken: armToken,
-        caller: { clientId: conn.clientId },
+        caller: { clientId: conn.clientId === '' ? 'the system-assigned managed identity' : conn.clientId },
         ...tls,
     });
     const { kubeConfig, user } = buildAksKubeConfig(yaml, accessToken, mask);
     if (user.kind === 'entra')
         await accessToken(`${user.serverId}/.default`);
     return { kubeConfig, monitorUrl: monitorUrl(conn) ?? '' };
+}
+/**
+ * The one step that differs between the Azure ways: where the first Entra token comes from. Workload
+ * identity is OIDC federation with the projected token as the assertion; its authority is the
+ * webhook's AZURE_AUTHORITY_HOST unless an explicit override (tests) says otherwise.
+ */
+function credentialFor(conn, tokenSource, mask, options, authorityHost) {
+    const tls = options.extraCaPem === undefined ? {} : { extraCaPem: options.extraCaPem };
+    const federated = (source, host) => createFederatedCredential({
+        tenantId: conn.tenantId, clientId: conn.clientId, audience: conn.audience, authorityHost: host,
+        environment: conn.environment, tokenSource: source, mask, ...tls,
+    });
+    const s = conn.signIn;
+    switch (s.kind) {
+        case 'oidc':
+            return federated(tokenSource, authorityHost);
+        case 'workload-identity':
+            return federated(workloadIdentityTokenSource(s.tokenFile), options.endpoints?.authorityHost ?? s.authorityHost ?? authorityHost);
+        case 'managed-identity':
+            return createManagedIdentityCredential({
+                clientId: conn.clientId === '' ? undefined : conn.clientId, mask,
+                ...(options.endpoints?.imds === undefined ? {} : { endpoint: options.endpoints.imds }),
+            });
+    }
 }
 
 

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Clock, JobCluster, LogLine } from '../../src/core/ports.js';
+import { LogStreams } from '../../src/run/log-streams.js';
+import { RecordingReporter } from '../support/recording-reporter.js';
+
+const LINES: LogLine[] = Array.from({ length: 10 }, (_, i) => ({ time: `2026-12-07T10:00:0${i}.5Z`, text: `line ${i + 1}` }));
+
+function pod(state: 'running' | 'terminated'): V1Pod {
+  return {
+    metadata: { name: 'p' },
+    status: {
+      phase: state === 'running' ? 'Running' : 'Succeeded',
+      containerStatuses: [{
+        name: 'main', image: 'i', imageID: '', ready: true, restartCount: 0, containerID: 'containerd://1',
+        state: state === 'running' ? { running: {} } : { terminated: { exitCode: 0, containerID: 'containerd://1' } },
+      }],
+    },
+  };
+}
+
+/**
+ * A cluster whose log requests follow a script: each call serves the lines from its sinceTime,
+ * ending after `take` lines (clean end), throwing, or at the end of the log.
+ */
+function scripted(calls: Array<{ take?: number; fail?: boolean; after?: () => void }>) {
+  const requests: Array<string | undefined> = [];
+  const cluster = {
+    followLog: async (_ns: string, _pod: string, _c: string, onLine: (l: LogLine) => void, _signal: AbortSignal, sinceTime?: string) => {
+      const call = calls[requests.length] ?? calls.at(-1) ?? {};
+      requests.push(sinceTime);
+      if (call.fail) throw new Error('connection reset');
+      const from = sinceTime === undefined ? LINES : LINES.filter((l) => l.time.slice(0, 19) >= sinceTime.slice(0, 19));
+      for (const line of from.slice(0, call.take ?? from.length)) onLine(line);
+      call.after?.();
+    },
+  } as unknown as JobCluster;
+  return { cluster, requests };
+}
+
+/** A clock whose sleeps wait until the test releases them (settle waits) or end at once (backoff). */
+function clock(): Clock & { release(): void; waiting(): number } {
+  const pending: Array<() => void> = [];
+  return {
+    now: () => 0,
+    sleep: (ms, signal) => (ms === 1500
+      ? new Promise<void>((resolve) => {
+        pending.push(resolve);
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      })
+      : Promise.resolve()),
+    release: () => pending.splice(0).forEach((r) => r()),
+    waiting: () => pending.length,
+  };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setImmediate(r));
+}
+
+describe('LogStreams', () => {
+  it('a stream that ends cleanly while the container runs is reopened and resumes after the last line printed', async () => {
+    const c = clock();
+    const { cluster, requests } = scripted([{ take: 4 }, {}]);
+    const reporter = new RecordingReporter();
+    const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
+    logs.onPod(pod('running'));
+    await until(() => c.waiting() === 1); // settling after the first, cut stream: still running
+    c.release();
+    await until(() => requests.length === 2);
+    logs.onPod(pod('terminated'));
+    await logs.drain(5000);
+    expect(reporter.lines).toEqual(LINES.map((l) => l.text));
+    // the reopen from line 4's second; then, as the exit was seen only after that stream ended, one look more
+    expect(requests).toEqual([undefined, '2026-12-07T10:00:03Z', '2026-12-07T10:00:09Z']);
+    expect(reporter.annotations).toEqual([]);
+  });
+
+  it('a stream cut just before the container exits gets one more look, which finds the rest', async () => {
+    const c = clock();
+    const { cluster, requests } = scripted([{ take: 6 }, {}]);
+    const reporter = new RecordingReporter();
+    const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
+    logs.onPod(pod('running'));
+    await until(() => c.waiting() === 1);
+    logs.onPod(pod('terminated')); // the watch says it exited while we were settling
+    await logs.drain(5000);
+    expect(reporter.lines).toEqual(LINES.map((l) => l.text));
+    expect(requests).toHaveLength(2);
+  });
+
+  it('a container already seen terminated when its stream ends costs no further request', async () => {
+    const c = clock();
+    const { cluster, requests } = scripted([{}]);
+    const reporter = new RecordingReporter();
+    const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
+    logs.onPod(pod('terminated'));
+    await logs.drain(5000);
+    expect(reporter.lines).toHaveLength(10);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('retries a failing stream with backoff while the container runs, then says what was lost', async () => {
+    const c = clock();
+    const { cluster, requests } = scripted([{ take: 2 }, { fail: true }]);
+    const reporter = new RecordingReporter();
+    const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
+    logs.onPod(pod('running'));
+    await until(() => c.waiting() === 1);
+    c.release();
+    await logs.drain(5000);
+    expect(reporter.lines).toEqual(['line 1', 'line 2']);
+    expect(requests.length).toBe(25); // the first stream, then 24 reopens
+    expect(reporter.annotations).toEqual([{
+      level: 'warning',
+      title: 'Log stream lost',
+      message: 'The log stream of p/main failed (connection reset) and could not be reopened after 24 tries; later lines are not shown ' +
+        '(after line 2 (2026-12-07T10:00:01.500000000Z)). Read them with kubectl logs p -c main.',
+    }]);
+  });
+
+  it('says which logs were never streamed when the Job ends with streams still queued', async () => {
+    const c = clock();
+    const never = { followLog: () => new Promise<void>(() => undefined) } as unknown as JobCluster;
+    const reporter = new RecordingReporter();
+    const logs = new LogStreams(never, reporter, c, 'ns', 1, true, new AbortController().signal);
+    for (const name of ['a', 'b', 'c']) logs.onPod({ ...pod('running'), metadata: { name } });
+    await logs.drain(10);
+    expect(reporter.annotations.map((a) => a.message)).toEqual([
+      'The Job ended but not every log was printed within 0 s: still streaming 1 (a/main), cut short; ' +
+        '2 never streamed because max-log-streams were busy (b/main, c/main). Read them with kubectl logs while the pods exist, or raise max-log-streams.',
+    ]);
+  });
+});

@@ -23,7 +23,6 @@ export function watchCompletions(kc: KubeConfig, namespace: string): CompleteWat
     {
       kc,
       clock: systemClock,
-      model: 'V1Job',
       target: { operation: 'watch', object: `jobs/${namespace}` },
       path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
       query: {},

@@ -1,38 +1,102 @@
 /**
- * npm run bench: the action against the local control plane, with kubectl in the same run as the
- * yardstick. Not a test: it prints figures and writes bench/results.json; nothing asserts timings.
- *   (a) latency from the Job's Complete condition to the action's exit, median of BENCH_RUNS (≥ 20)
- *   (b) wall time of a short Job: the action vs `kubectl create job --from=cronjob/X` + `kubectl wait`
- *   (c) API requests the action makes during a BENCH_LONG_SECONDS (600) Job, counted by a proxy
- *   (d) start-up of dist/main to its first request to the cluster, and the bundle sizes
+ * npm run bench: the action against the local control plane, with kubectl (or bare node) in the
+ * same run as the anchor. Not a test: it prints one table and writes bench/results.json; nothing
+ * asserts timings. Each bench is one function returning its figures under its results key.
+ *   complete  latency from the Job's Complete condition to the action's exit, median of BENCH_RUNS (20)
+ *   short     wall time of a short Job, the action (logs on) vs `kubectl create job --from` + `kubectl wait`,
+ *             BENCH_WALL_RUNS (20) interleaved pairs
+ *   requests  API requests during a BENCH_LONG_SECONDS (600) Job, counted by a proxy
+ *   wide, chatty, discovery   see bench/wide.ts, bench/chatty.ts, bench/discovery.ts
+ *   startup   dist/main start to its first request vs bare `node -e ''`, and the bundle sizes
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ensureBuilt, startCluster } from '../scripts/localcluster.mjs';
-import { ROOT, runnerFiles, startStep, readOutputs } from '../scripts/lib/runner.mjs';
+import { ROOT } from '../scripts/lib/runner.mjs';
 import { startApiProxy } from '../test/support/api-proxy.js';
 import { sourceCronJob } from '../test/support/sources.js';
+import { runAction } from './action.js';
+import { benchChatty } from './chatty.js';
 import { watchCompletions } from './complete-watcher.js';
-import { summarize } from './stats.js';
-import { measureStartup, bundleSizes } from './startup.js';
+import { createNamespace, kubectlRun, type BenchContext } from './context.js';
+import { benchDiscovery } from './discovery.js';
+import { summarize, percentile } from './stats.js';
+import { bundleSizes, measureStartup } from './startup.js';
+import { benchWide } from './wide.js';
+import { benchRunCommand } from './run-command.js';
+import { formatTable, mb, ms, type Row } from './table.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const WALL_RUNS = Number(process.env.BENCH_WALL_RUNS ?? 10);
+const WALL_RUNS = Number(process.env.BENCH_WALL_RUNS ?? 20);
 const LONG_SECONDS = Number(process.env.BENCH_LONG_SECONDS ?? 600);
 const NS = 'bench';
-const run = promisify(execFile);
 
-async function runAction(kubeconfig: string, inputs: Record<string, string>): Promise<{ ms: number; exitedAt: number; outputs: Record<string, string>; code: number | null }> {
-  const files = runnerFiles();
-  const t0 = performance.now();
-  const step = startStep({ step: 'main', files, inputs: { namespace: NS, kubeconfig, ...inputs } });
-  const result = await step.done;
-  const exitedAt = performance.now();
-  return { ms: exitedAt - t0, exitedAt, outputs: readOutputs(files), code: result.code };
+async function benchComplete(ctx: BenchContext) {
+  const watcher = watchCompletions(ctx.kc, NS);
+  const latencies: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await runAction({ namespace: NS, kubeconfig: ctx.kubeconfig, cronjob: 'short' });
+    const done = watcher.finishedAt(r.outputs['run-id'] ?? '');
+    if (r.code === 0 && done !== undefined) latencies.push(r.exitedAt - done);
+  }
+  watcher.stop();
+  return summarize(latencies);
+}
+
+async function benchShort(ctx: BenchContext) {
+  const action: number[] = [];
+  const viaKubectl: number[] = [];
+  for (let i = 0; i < WALL_RUNS; i++) {
+    action.push((await runAction({ namespace: NS, kubeconfig: ctx.kubeconfig, cronjob: 'short' })).ms);
+    viaKubectl.push(await kubectlRun(ctx, NS, 'short', `kubectl-${i}`, 120));
+  }
+  const a = summarize(action);
+  const k = summarize(viaKubectl);
+  const pairs = action.map((x, i) => x / (viaKubectl[i] ?? NaN));
+  return { action: a, kubectl: k, ratio: a.median / k.median, pairRatio: { p10: percentile(pairs, 10), median: summarize(pairs).median, p90: percentile(pairs, 90) } };
+}
+
+async function benchRequests(ctx: BenchContext) {
+  const proxy = await startApiProxy(ctx.kc);
+  const long = await runAction({ namespace: NS, kubeconfig: proxy.kubeconfigText, cronjob: 'long', timeout: `${LONG_SECONDS + 120}s` });
+  await proxy.close();
+  return { seconds: LONG_SECONDS, status: long.outputs.status, requests: proxy.requests.length, byRequest: proxy.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`) };
+}
+
+interface Results {
+  complete: Awaited<ReturnType<typeof benchComplete>>;
+  short: Awaited<ReturnType<typeof benchShort>>;
+  requests: Awaited<ReturnType<typeof benchRequests>>;
+  wide: Awaited<ReturnType<typeof benchWide>>;
+  chatty: Awaited<ReturnType<typeof benchChatty>>;
+  discovery: Awaited<ReturnType<typeof benchDiscovery>>;
+  startup: Awaited<ReturnType<typeof measureStartup>> & { bundleBytes: ReturnType<typeof bundleSizes> };
+  runCommand?: Awaited<ReturnType<typeof benchRunCommand>>;
+}
+
+function rows(r: Results): Row[] {
+  const s = r.startup.toFirstRequestMs.median / r.startup.bareNodeMs.median;
+  return [
+    { what: 'start-up to first request (median)', figure: `${ms(r.startup.toFirstRequestMs.median)} (${s.toFixed(1)}× node)`, target: '≤ 5× bare node', anchor: `bare node ${ms(r.startup.bareNodeMs.median)}` },
+    { what: `short Job wall time (median of ${r.short.action.n} pairs)`, figure: `${ms(r.short.action.median)}, ratio ${r.short.ratio.toFixed(2)} (pairs p10–p90 ${r.short.pairRatio.p10.toFixed(2)}–${r.short.pairRatio.p90.toFixed(2)})`, target: 'ratio ≤ 1.05', anchor: `kubectl ${ms(r.short.kubectl.median)}` },
+    { what: 'Complete → exit (median)', figure: `${ms(r.complete.median)} (p90 ${ms(r.complete.p90)})`, target: '≤ 50 ms', anchor: '—' },
+    { what: `requests during a ${r.requests.seconds} s Job`, figure: `${r.requests.requests}`, target: '≤ 15 per 10 min', anchor: '—' },
+    { what: 'wide: 300 pods × 5 lines, wall time', figure: `${ms(r.wide.actionMs)}, ratio ${r.wide.ratio.toFixed(2)}`, target: '—', anchor: `kubectl ${ms(r.wide.kubectlMs)}` },
+    { what: 'wide: CPU, peak RSS, requests', figure: `${ms(r.wide.cpuMs)} CPU, ${mb(r.wide.maxRssMb)}, ${r.wide.requests} requests`, target: '—', anchor: '—' },
+    { what: 'wide: lines printed / written', figure: `${r.wide.linesPrinted} / ${r.wide.linesWritten}, ${r.wide.linesPrintedTwice} twice`, target: 'all, once', anchor: '—' },
+    { what: 'chatty: 50 000 lines printed', figure: `${r.chatty.linesPrinted}, ${r.chatty.allOnceInOrder ? 'all once, in order' : 'NOT all once in order'}`, target: 'all, once, in order', anchor: '—' },
+    { what: 'chatty: CPU, peak RSS, last-line delay', figure: `${ms(r.chatty.cpuMs)} CPU, ${mb(r.chatty.maxRssMb)}, ${ms(r.chatty.lastLineDelayMs)}`, target: 'RSS bounded', anchor: '—' },
+    { what: 'main bundle: loaded at start / all code', figure: `${((r.startup.bundleBytes.main?.loadedAtStartBytes ?? 0) / 1e6).toFixed(2)} MB / ${((r.startup.bundleBytes.main?.jsBytes ?? 0) / 1e6).toFixed(2)} MB`, target: 'shrink', anchor: 'ncc before: 5.74 MB at start' },
+    { what: 'discovery: 5 000 Jobs + 200 CronJobs', figure: `${ms(r.discovery.actionMs)}, ${mb(r.discovery.maxRssMb)}, ${r.discovery.pages} pages`, target: '—', anchor: '—' },
+    ...(r.runCommand === undefined ? [] : [{
+      what: `runCommand: a ${r.runCommand.jobSeconds} s Job through ARM`,
+      figure: `${r.runCommand.commands} commands (${r.runCommand.commandsPerJobHour} per job-hour), ${r.runCommand.armRequests} ARM requests (${r.runCommand.armRequestsPerCommand} per command), ` +
+        `line delay median ${r.runCommand.lineDelaySeconds.median.toFixed(0)} s, p90 ${r.runCommand.lineDelaySeconds.p90.toFixed(0)} s, ${r.runCommand.linesPrinted} / ${r.runCommand.linesWritten} lines`,
+      target: '≤ 40 commands per job-hour', anchor: '—',
+    }]),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -40,60 +104,41 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   const cluster = await startCluster({ kubeconfigPath });
-  const results: Record<string, unknown> = { date: new Date().toISOString() };
+  const machine: Record<string, unknown> = { cpus: availableParallelism(), model: cpus()[0]?.model, loadAverageAtStart: loadavg() };
+  const results: Record<string, unknown> = { date: new Date().toISOString(), machine };
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath);
-    const kubeconfig = readFileSync(kubeconfigPath, 'utf8');
-    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } });
+    const ctx: BenchContext = { kc, kubeconfigPath, kubeconfig: readFileSync(kubeconfigPath, 'utf8'), kubectlPath: join(ROOT, 'test/localcluster/bin/kubectl') };
+    await createNamespace(ctx, NS);
     const batch = kc.makeApiClient(BatchV1Api);
     await batch.createNamespacedCronJob({ namespace: NS, body: sourceCronJob('short', { env: { SIM_DURATION: '500ms' } }) });
     await batch.createNamespacedCronJob({ namespace: NS, body: sourceCronJob('long', { env: { SIM_DURATION: `${LONG_SECONDS}s`, SIM_LOG: 'working', SIM_LOG_INTERVAL: '60s' } }) });
 
-    // (a) Complete → exit
-    const watcher = watchCompletions(kc, NS);
-    const latencies: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = await runAction(kubeconfig, { cronjob: 'short' });
-      const done = watcher.finishedAt(r.outputs['run-id'] ?? '');
-      if (r.code === 0 && done !== undefined) latencies.push(r.exitedAt - done);
+    const only = process.env.BENCH_ONLY?.split(',');
+    const benches: Array<[string, () => Promise<unknown>]> = [
+      ['complete', () => benchComplete(ctx)],
+      ['short', () => benchShort(ctx)],
+      ['requests', () => benchRequests(ctx)],
+      ['wide', () => benchWide(ctx)],
+      ['chatty', () => benchChatty(ctx)],
+      ['discovery', () => benchDiscovery(ctx)],
+      ['startup', async () => ({ ...(await measureStartup(20)), bundleBytes: bundleSizes() })],
+      ['runCommand', () => benchRunCommand()],
+    ];
+    for (const [key, bench] of benches) {
+      if (only && !only.includes(key)) continue;
+      results[key] = await bench();
+      console.log(`${key}: ${JSON.stringify(results[key], (k: string, v: unknown) => (k === 'byRequest' ? undefined : v))}`);
     }
-    watcher.stop();
-    results.completeToExitMs = summarize(latencies);
-    console.log(`(a) Complete → exit: ${JSON.stringify(results.completeToExitMs)}`);
-
-    // (b) the action vs kubectl create --from + kubectl wait, interleaved
-    const kubectl = join(ROOT, 'test/localcluster/bin/kubectl');
-    const action: number[] = [];
-    const viaKubectl: number[] = [];
-    for (let i = 0; i < WALL_RUNS; i++) {
-      action.push((await runAction(kubeconfig, { cronjob: 'short', 'follow-logs': 'false' })).ms);
-      const name = `kubectl-${i}`;
-      const t0 = performance.now();
-      await run(kubectl, ['--kubeconfig', kubeconfigPath, '-n', NS, 'create', 'job', name, '--from=cronjob/short']);
-      await run(kubectl, ['--kubeconfig', kubeconfigPath, '-n', NS, 'wait', '--for=condition=complete', `job/${name}`, '--timeout=120s']);
-      viaKubectl.push(performance.now() - t0);
-    }
-    const a = summarize(action);
-    const k = summarize(viaKubectl);
-    results.wallTimeMs = { action: a, kubectl: k, ratio: a.median / k.median };
-    console.log(`(b) wall time: action ${a.median.toFixed(0)} ms, kubectl ${k.median.toFixed(0)} ms, ratio ${(a.median / k.median).toFixed(2)}`);
-
-    // (c) requests during a long Job, counted by a proxy in front of the API server
-    const proxy = await startApiProxy(kc);
-    const long = await runAction(proxy.kubeconfigText, { cronjob: 'long', timeout: `${LONG_SECONDS + 120}s` });
-    await proxy.close();
-    results.longJob = { seconds: LONG_SECONDS, status: long.outputs.status, requests: proxy.requests.length, byRequest: proxy.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`) };
-    console.log(`(c) ${proxy.requests.length} API requests during a ${LONG_SECONDS} s Job (status ${long.outputs.status})`);
-
-    // (d) start-up and bundle sizes
-    results.startupMs = await measureStartup(10);
-    results.bundleBytes = bundleSizes();
-    console.log(`(d) start-up to first request: ${JSON.stringify(results.startupMs)}; bundles: ${JSON.stringify(results.bundleBytes)}`);
+    machine.loadAverageAtEnd = loadavg();
   } finally {
     await cluster.stop();
   }
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  if (!process.env.BENCH_ONLY) {
+    console.log(`\n${formatTable(rows(results as unknown as Results))}`);
+    writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  }
 }
 
 await main();

@@ -3,7 +3,7 @@
  * node_modules, started as the runner starts it) to its first request to the cluster, seen as the
  * first TCP connection on a local listener that the kubeconfig points at. The listener then drops
  * the connection and the step is killed: only the time to the first request is measured.
- * Also: bundle sizes, and bare `node -e ''` start-up on the same Node for scale.
+ * Also: bundle sizes (all code, and what start-up loads), and bare `node -e ''` start-up on the same Node for scale.
  *
  *   npx tsx bench/startup.ts [runs]     (bench/run.ts calls measureStartup and bundleSizes)
  */
@@ -93,19 +93,41 @@ export async function measureStartup(runs = 10): Promise<{ toFirstRequestMs: Sum
   }
 }
 
-/** Bytes of each committed bundle: every file in dist/<entry>/, index.js alone, and index.js gzipped. */
-export function bundleSizes(): Record<string, { totalBytes: number; indexBytes: number; indexGzipBytes: number; files: number }> {
-  const sizes: Record<string, { totalBytes: number; indexBytes: number; indexGzipBytes: number; files: number }> = {};
+interface BundleSize {
+  /** Every .js file of dist/<entry>/ (index.js and its chunks). */
+  readonly jsBytes: number;
+  /** index.js and the chunks it imports statically: what every run loads before its first request. */
+  readonly loadedAtStartBytes: number;
+  /** The same, gzipped. */
+  readonly loadedAtStartGzipBytes: number;
+  readonly files: number;
+}
+
+/** Static imports of a bundle file (`from "./chunk-….js"`), not the lazy `import("./chunk-….js")`. */
+function staticChunks(code: string): string[] {
+  return [...code.matchAll(/from\s*"\.\/(chunk-[\w-]+\.js)"/g)].map((m) => m[1] ?? '');
+}
+
+/** Bytes of each bundle in dist/: all of its code, and what start-up loads of it. */
+export function bundleSizes(): Record<string, BundleSize> {
+  const sizes: Record<string, BundleSize> = {};
   const dist = join(ROOT, 'dist');
   for (const entry of readdirSync(dist, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const dir = join(dist, entry.name);
     const names = readdirSync(dir);
-    const index = readFileSync(join(dir, 'index.js'));
+    const loaded = new Set<string>();
+    const visit = (file: string): void => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      staticChunks(readFileSync(join(dir, file), 'utf8')).forEach(visit);
+    };
+    visit('index.js');
+    const startCode = Buffer.concat([...loaded].map((f) => readFileSync(join(dir, f))));
     sizes[entry.name] = {
-      totalBytes: names.reduce((n, f) => n + statSync(join(dir, f)).size, 0),
-      indexBytes: index.length,
-      indexGzipBytes: gzipSync(index).length,
+      jsBytes: names.filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(join(dir, f)).size, 0),
+      loadedAtStartBytes: startCode.length,
+      loadedAtStartGzipBytes: gzipSync(startCode).length,
       files: names.length,
     };
   }

@@ -1,7 +1,7 @@
 // Types for scripts/localcluster.mjs, so strict TypeScript callers (vitest setup, bench) get them.
 export declare const moduleDir: string;
 export declare const binDir: string;
-export declare function binaryPath(name: 'localcluster' | 'kubectl'): string;
+export declare function binaryPath(name: 'localcluster' | 'kubectl' | 'kueue' | 'kueue-manifests'): string;
 export declare function sourceHash(goVersion: string): string;
 export declare function ensureBuilt(options?: { log?: (msg: string) => void }): { built: boolean; binDir: string };
 export interface StartedCluster {

@@ -1,6 +1,8 @@
 /** Reaches the cluster as the settings say: Azure sign-in (OIDC, workload or managed identity), the pod's service account, or a kubeconfig. */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ConnectionSettings } from './core/settings.js';
+import type { ClusterCommandRunner } from './core/cluster-commands.js';
+import type { AzureConnection, ConnectionSettings } from './core/settings.js';
+import { chooseRoute, type RouteSignIn } from './cluster-route.js';
 import type { FederatedTokenSource } from './azure/sign-in.js';
 import { loadInClusterKubeConfig } from './kubernetes/in-cluster.js';
 import { loadKubeConfig } from './kubernetes/kubeconfig.js';
@@ -9,6 +11,16 @@ export interface Connected {
   readonly kubeConfig: KubeConfig;
   /** Seed 000's portal link; only known for Azure sign-in. */
   readonly monitorUrl: string | undefined;
+  /** Set when the cluster is reached through AKS runCommand (`private-cluster`): clusterFor uses it. */
+  readonly runCommand?: ClusterCommandRunner | undefined;
+  /** Why the cluster is reached the way it is (`private-cluster`), for the Connect group. */
+  readonly route?: string | undefined;
+}
+
+/** An Azure sign-in, routed as `private-cluster` says (the action's and the Azure DevOps task's). */
+export async function routed(c: AzureConnection, signIn: RouteSignIn & { readonly monitorUrl: string }): Promise<Connected> {
+  const route = await chooseRoute(c.privateCluster, signIn);
+  return { kubeConfig: signIn.kubeConfig, monitorUrl: signIn.monitorUrl, runCommand: route.runner, route: route.why };
 }
 
 export async function connect(
@@ -24,7 +36,7 @@ export async function connect(
   // Loaded only for Azure sign-in: @azure/identity and MSAL are a quarter of the bundle, and
   // parsing them at start-up delays the first request of every kubeconfig-mode run (bench/startup.ts).
   const { endpointOverridesFromEnv, signInToAks } = await import('./azure/sign-in.js');
-  return signInToAks(c, federatedToken, mask, { endpoints: endpointOverridesFromEnv(env) });
+  return routed(c, await signInToAks(c, federatedToken, mask, { endpoints: endpointOverridesFromEnv(env) }));
 }
 
 const AZURE_WAY = {

@@ -7,7 +7,7 @@
 import { describeConnection } from '../connect.js';
 import { toError } from '../core/errors.js';
 import { parseRunSettings } from '../core/parse-settings.js';
-import { KubeJobCluster } from '../kubernetes/job-cluster.js';
+import { clusterFor } from '../cluster-route.js';
 import { runJob } from '../run/run-job.js';
 import { systemClock } from '../system-clock.js';
 import { runSignal, type RunSignal } from '../run/run-signal.js';
@@ -29,13 +29,15 @@ export async function mainStep(tl: TaskLib, env: NodeJS.ProcessEnv, fetchImpl?: 
     task = connection;
     const settings = parseRunSettings(connection.read, connection.facts);
     run = runSignal(settings.timeoutSeconds);
-    const { kubeConfig, monitorUrl } = await reporter.group('Connect', async () => {
-      const connected = await connection.connect(settings, (s) => reporter.setSecret(s));
+    const connected = await reporter.group('Connect', async () => {
+      const c = await connection.connect(settings, (s) => reporter.setSecret(s));
       const why = `${TaskInput.connectionType} ${connection.type}.`;
-      reporter.info(inTaskTerms(describeConnection(settings, connected.kubeConfig.getCurrentCluster()?.server, why), connection.type));
-      return connected;
+      reporter.info(inTaskTerms(describeConnection(settings, c.kubeConfig.getCurrentCluster()?.server, why), connection.type));
+      if (c.route) reporter.info(inTaskTerms(c.route, connection.type));
+      return c;
     });
-    const cluster = new KubeJobCluster(kubeConfig, systemClock, reporter);
+    const { monitorUrl } = connected;
+    const cluster = clusterFor(connected, systemClock, reporter);
     const context = runContextFromVariables((name) => tl.getVariable(name));
     const result = await runJob(settings, { cluster, reporter, clock: systemClock, context, random: Math.random, monitorUrl }, run.signal);
     tl.setResult(tl.TaskResult.Succeeded, `jobs/${settings.namespace}/${result.name}: ${result.status}`);

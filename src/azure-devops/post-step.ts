@@ -7,7 +7,7 @@
 import { toError } from '../core/errors.js';
 import { State } from '../core/names.js';
 import { parseConnectionSettings } from '../core/parse-settings.js';
-import { KubeJobCluster } from '../kubernetes/job-cluster.js';
+import { clusterFor } from '../cluster-route.js';
 import { cleanupJob } from '../run/cleanup.js';
 import { systemClock } from '../system-clock.js';
 import type { Fetch } from './oidc-token.js';
@@ -32,10 +32,11 @@ export async function postStep(tl: TaskLib, env: NodeJS.ProcessEnv, fetchImpl?: 
       async () => {
         task = readTaskConnection(tl, env, fetchImpl);
         const settings = parseConnectionSettings(task.read, task.facts);
-        const { kubeConfig } = await task.connect(settings, (s) => reporter.setSecret(s));
-        return new KubeJobCluster(kubeConfig, systemClock, reporter);
+        const connected = await task.connect(settings, (s) => reporter.setSecret(s));
+        return clusterFor(connected, systemClock, reporter);
       },
       reporter,
+      systemClock,
     );
   } catch (thrown) {
     reporter.warning(`Cleanup could not complete: ${inTaskTerms(toError(thrown).message, task?.type)}`, 'Post-job');

@@ -10,7 +10,7 @@ import type { InputReader } from '../core/parse-settings.js';
 import { Input } from '../core/names.js';
 import type { ConnectionSettings } from '../core/settings.js';
 import { signInToAks, type Mask } from '../azure/sign-in.js';
-import { connect, type Connected } from '../connect.js';
+import { connect, routed, type Connected } from '../connect.js';
 import { NO_RUNNER_FACTS, type RunnerFacts } from '../core/auth-type.js';
 import { localRunnerFacts } from '../runner-facts.js';
 import { coreInputReader, readConnectionType } from './inputs.js';
@@ -66,7 +66,7 @@ export function readTaskConnection(tl: TaskLib, env: NodeJS.ProcessEnv, fetchImp
         mask,
         fetchImpl,
       );
-      return signInToAks(c, tokenSource, mask, { endpoints: azure.endpoints });
+      return routed(c, await signInToAks(c, tokenSource, mask, { endpoints: azure.endpoints }));
     },
   };
 }

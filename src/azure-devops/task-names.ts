@@ -69,6 +69,7 @@ export const TASK_INPUT = {
   [Input.resourceGroup]: 'azureResourceGroup',
   [Input.clusterName]: 'kubernetesCluster',
   [Input.admin]: 'useClusterAdmin',
+  [Input.privateCluster]: 'privateCluster',
   // Managed identity only: a service connection supplies these otherwise.
   [Input.subscriptionId]: 'azureSubscriptionId',
   [Input.clientId]: 'managedIdentityClientId',
@@ -85,6 +86,7 @@ export const INPUT_ONLY_FOR: Readonly<Partial<Record<InputName, readonly Connect
   [Input.resourceGroup]: AZURE_TYPES,
   [Input.clusterName]: AZURE_TYPES,
   [Input.admin]: AZURE_TYPES,
+  [Input.privateCluster]: AZURE_TYPES,
   [Input.subscriptionId]: [ConnectionType.managedIdentity],
   [Input.clientId]: [ConnectionType.managedIdentity],
 };

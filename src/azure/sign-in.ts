@@ -14,6 +14,9 @@ import { workloadIdentityTokenSource } from './workload-identity-token.js';
 import { azureEndpoints, type EndpointOverrides } from './environments.js';
 import type { FederatedTokenSource, Mask } from './federated-token.js';
 import { buildAksKubeConfig } from './kubeconfig.js';
+import { createArmSend } from './arm-request.js';
+import { detectPrivateApiServer, type PrivateApiServerVerdict } from './private-cluster.js';
+import { ArmRunCommandRunner, type RunCommandTiming } from './run-command.js';
 
 export type { FederatedTokenSource, Mask } from './federated-token.js';
 export { endpointOverridesFromEnv, ENDPOINT_ENV, type EndpointOverrides } from './environments.js';
@@ -33,6 +36,13 @@ export interface AksSignIn {
   readonly kubeConfig: KubeConfig;
   /** Seed 000's portal link (Workloads blade) in the connection's cloud. */
   readonly monitorUrl: string;
+  /**
+   * A runner of commands in the cluster through ARM runCommand, with this sign-in's credentials:
+   * ARM tokens, and for an Entra cluster the AKS token as `clusterToken` (both cached and renewed).
+   */
+  createCommandRunner(timing?: Partial<RunCommandTiming>): ArmRunCommandRunner;
+  /** For `private-cluster: auto`: a privatelink server name, or ARM's enablePrivateCluster. */
+  detectPrivateApiServer(signal: AbortSignal): Promise<PrivateApiServerVerdict>;
 }
 
 /**
@@ -60,7 +70,22 @@ export async function signInToAks(
   const { kubeConfig, user } = buildAksKubeConfig(yaml, accessToken, mask);
   if (user.kind === 'entra') await accessToken(`${user.serverId}/.default`);
 
-  return { kubeConfig, monitorUrl: portalMonitorUrl(conn) ?? '' };
+  const cluster = { subscriptionId: conn.subscriptionId, resourceGroup: conn.resourceGroup, clusterName: conn.clusterName };
+  const freshArmToken = (): Promise<string> => accessToken(endpoints.resourceManagerScope);
+  return {
+    kubeConfig,
+    monitorUrl: portalMonitorUrl(conn) ?? '',
+    createCommandRunner: (timing) => new ArmRunCommandRunner({
+      cluster, resourceManager: endpoints.resourceManager, armToken: freshArmToken,
+      clusterToken: user.kind === 'entra' ? () => accessToken(`${user.serverId}/.default`) : undefined,
+      caller: { clientId: conn.clientId === '' ? 'the system-assigned managed identity' : conn.clientId },
+      ...tls, ...(timing === undefined ? {} : { timing }),
+    }),
+    detectPrivateApiServer: (signal) => detectPrivateApiServer(kubeConfig.getCurrentCluster()?.server ?? '', cluster, {
+      resourceManager: endpoints.resourceManager,
+      send: createArmSend({ accessToken: freshArmToken, requestTimeoutMs: 30_000, maxRetries: 2, retryDelayMs: 1_000, ...tls }),
+    }, signal),
+  };
 }
 
 /**

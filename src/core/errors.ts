@@ -72,9 +72,12 @@ export function cronJobPath(namespace: string, name: string): string {
 }
 
 /** What to try next for a Kubernetes API status code (undefined: no response at all). */
-function nextStep(statusCode: number | undefined, namespace: string | undefined): string {
+function nextStep(statusCode: number | undefined, namespace: string | undefined, server: string | undefined): string {
   const where = namespace === undefined ? 'the namespace' : `namespace '${namespace}'`;
-  if (statusCode === undefined) return 'Check that the API server is reachable from the runner and that the kubeconfig points at the right cluster.';
+  if (statusCode === undefined) {
+    const which = server === undefined ? 'the API server' : `the API server ${server}`;
+    return `Check that ${which} is reachable from the runner (network, firewall, authorized IP ranges) and that the kubeconfig points at the right cluster.`;
+  }
   if (statusCode === 401) return 'The credentials were refused: check that the kubeconfig or Azure sign-in is for this cluster and has not expired.';
   if (statusCode === 403) return `Grant the action's identity the verbs it needs on Jobs, CronJobs, Pods, pods/log and Events in ${where} (the README lists the minimal Role).`;
   if (statusCode === 404) return `Check the name and that it exists in ${where}.`;
@@ -102,6 +105,8 @@ export class KubernetesApiError extends Error {
     reason: string | undefined;
     detail: string | undefined;
     namespace?: string;
+    /** The API server's URL: named when no answer came, since the address itself may be what is wrong. */
+    server?: string;
     /** Retry-After of a 429 or 503, in seconds. */
     retryAfterSeconds?: number;
     cause?: unknown;
@@ -109,12 +114,25 @@ export class KubernetesApiError extends Error {
     const status = [fields.statusCode, fields.reason].filter((x) => x !== undefined).join(' ');
     const head = `Could not ${fields.operation} ${fields.object}${status === '' ? '' : ` (${status})`}`;
     const detail = fields.detail === undefined || fields.detail === '' ? '' : `: ${fields.detail.replace(/\.$/, '')}`;
-    super(`${head}${detail}. ${nextStep(fields.statusCode, fields.namespace)}`, withCause(fields.cause));
+    super(`${head}${detail}. ${nextStep(fields.statusCode, fields.namespace, fields.server)}`, withCause(fields.cause));
     this.statusCode = fields.statusCode;
     this.reason = fields.reason;
     this.object = fields.object;
     this.retryAfterSeconds = fields.retryAfterSeconds;
   }
+}
+
+/** Longest Retry-After honoured: a server asking for more is waited for this long, then asked again. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * How long the server asked to wait (Retry-After of a 429 or 503), in ms; 0 when it did not say.
+ * API Priority and Fairness answers 429 with Retry-After, and a client that retries sooner only
+ * adds to the load it is being throttled for (client-go's rest client waits it out too).
+ */
+export function retryAfterMs(err: unknown): number {
+  const seconds = err instanceof KubernetesApiError ? err.retryAfterSeconds : undefined;
+  return seconds === undefined ? 0 : Math.min(MAX_RETRY_AFTER_MS, seconds * 1000);
 }
 
 /** Worth retrying with the same request: no answer, throttled, or a server-side failure. */

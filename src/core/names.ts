@@ -35,6 +35,7 @@ export const Input = {
   azureEnvironment: 'azure-environment',
   admin: 'admin',
   audience: 'audience',
+  privateCluster: 'private-cluster',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -56,6 +57,7 @@ export const DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   'azure-environment': 'AzureCloud',
   admin: 'false',
   audience: 'api://AzureADTokenExchange',
+  'private-cluster': 'false',
 };
 
 export const Output = {

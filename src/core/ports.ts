@@ -67,6 +67,8 @@ export interface JobCluster {
   podEvents(namespace: string, pod: string): Promise<CoreV1Event[]>;
   /** Events whose involvedObject is the named Job (the Job controller's FailedCreate, for one). */
   jobEvents(namespace: string, job: string): Promise<CoreV1Event[]>;
+  /** Events whose involvedObject is the named Kueue Workload (why it waits, admission, preemption). */
+  workloadEvents(namespace: string, workload: string): Promise<CoreV1Event[]>;
   listJobs(namespace: string, continueToken: string | undefined, limit: number): Promise<Page<V1Job>>;
   listCronJobs(namespace: string, continueToken: string | undefined, limit: number): Promise<Page<V1CronJob>>;
   /** Every Job matching a label selector (the runs of one source: concurrency.ts runSelector). */

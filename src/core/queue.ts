@@ -87,7 +87,7 @@ export interface WorkloadState {
 /**
  * How a Workload's conditions read (kueue apis/kueue/v1beta2/workload_types.go): Finished, then
  * Evicted (Preempted, PodsReadyTimeout, ClusterQueueStopped...), then Admitted; otherwise pending,
- * with QuotaReserved=False's reason (WaitingForQuota, NoMatchingFlavor, ExceedsMaxQuota...) or
+ * with QuotaReserved=False's reason (Pending in Kueue v0.15, with the scheduler's message) or
  * Admitted=False's (admission checks) as the why.
  */
 export function workloadState(wl: KueueWorkload): WorkloadState {

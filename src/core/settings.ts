@@ -46,7 +46,16 @@ export interface AzureConnection {
   readonly admin: boolean;
   /** Audience of the federated (GitHub / Azure DevOps) token. */
   readonly audience: string;
+  /** Input `private-cluster`: reach the API server directly, through AKS runCommand, or decide at sign-in. */
+  readonly privateCluster: PrivateClusterMode;
 }
+
+/**
+ * `false`: the API server directly. `true`: every call through ARM runCommand (a private cluster
+ * from a runner outside its network). `auto`: runCommand when the API server is private and the
+ * runner cannot reach it.
+ */
+export type PrivateClusterMode = 'false' | 'true' | 'auto';
 
 export interface KubeconfigConnection {
   readonly kind: 'kubeconfig';

@@ -4,7 +4,7 @@ import { connect } from '../connect.js';
 import { discoveryEntries, renderDiscoveryTable } from '../core/discovery.js';
 import { Output } from '../core/names.js';
 import { parseConnectionSettings } from '../core/parse-settings.js';
-import { KubeJobCluster } from '../kubernetes/job-cluster.js';
+import { clusterFor } from '../cluster-route.js';
 import { discoverSources } from '../run/discover.js';
 import { localRunnerFacts } from '../runner-facts.js';
 import { systemClock } from '../system-clock.js';
@@ -15,8 +15,8 @@ export async function discoverStep(): Promise<void> {
   try {
     const settings = parseConnectionSettings(readInput, localRunnerFacts());
     const mask = (s: string): void => reporter.setSecret(s);
-    const { kubeConfig } = await connect(settings, (audience: string) => core.getIDToken(audience), mask, process.env);
-    const cluster = new KubeJobCluster(kubeConfig, systemClock, reporter);
+    const connected = await connect(settings, (audience: string) => core.getIDToken(audience), mask, process.env);
+    const cluster = clusterFor(connected, systemClock, reporter);
     const { jobs, cronJobs } = await discoverSources(cluster, settings.namespace);
     const entries = discoveryEntries(jobs, cronJobs);
     reporter.info(`Found ${jobs.length} Job(s) and ${cronJobs.length} CronJob(s) in namespace ${settings.namespace}.`);

@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { connect, describeConnection } from '../connect.js';
 import { parseRunSettings } from '../core/parse-settings.js';
-import { KubeJobCluster } from '../kubernetes/job-cluster.js';
+import { clusterFor } from '../cluster-route.js';
 import { runJob } from '../run/run-job.js';
 import { systemClock } from '../system-clock.js';
 import { failStep, GitHubReporter, readInput, runContextFromEnv } from './reporter.js';
@@ -16,12 +16,14 @@ export async function mainStep(): Promise<void> {
     const settings = parseRunSettings(readInput, localRunnerFacts());
     const run = runSignal(settings.timeoutSeconds);
     try {
-      const { kubeConfig, monitorUrl } = await reporter.group('Connect', async () => {
-        const connected = await connect(settings, (audience: string) => core.getIDToken(audience), (s) => reporter.setSecret(s), process.env);
-        reporter.info(describeConnection(settings, connected.kubeConfig.getCurrentCluster()?.server));
-        return connected;
+      const connected = await reporter.group('Connect', async () => {
+        const c = await connect(settings, (audience: string) => core.getIDToken(audience), (s) => reporter.setSecret(s), process.env);
+        reporter.info(describeConnection(settings, c.kubeConfig.getCurrentCluster()?.server));
+        if (c.route) reporter.info(c.route);
+        return c;
       });
-      const cluster = new KubeJobCluster(kubeConfig, systemClock, reporter);
+      const { monitorUrl } = connected;
+      const cluster = clusterFor(connected, systemClock, reporter);
       const context = runContextFromEnv(process.env);
       await runJob(settings, { cluster, reporter, clock: systemClock, context, random: Math.random, monitorUrl }, run.signal);
     } finally {

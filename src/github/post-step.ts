@@ -4,7 +4,7 @@ import { connect } from '../connect.js';
 import { toError } from '../core/errors.js';
 import { State } from '../core/names.js';
 import { parseConnectionSettings } from '../core/parse-settings.js';
-import { KubeJobCluster } from '../kubernetes/job-cluster.js';
+import { clusterFor } from '../cluster-route.js';
 import { cleanupJob } from '../run/cleanup.js';
 import { localRunnerFacts } from '../runner-facts.js';
 import { systemClock } from '../system-clock.js';
@@ -25,10 +25,11 @@ export async function postStep(): Promise<void> {
       async () => {
         const settings = parseConnectionSettings(readInput, localRunnerFacts());
         const mask = (s: string): void => reporter.setSecret(s);
-        const { kubeConfig } = await connect(settings, (audience: string) => core.getIDToken(audience), mask, process.env);
-        return new KubeJobCluster(kubeConfig, systemClock, reporter);
+        const connected = await connect(settings, (audience: string) => core.getIDToken(audience), mask, process.env);
+        return clusterFor(connected, systemClock, reporter);
       },
       reporter,
+      systemClock,
     );
   } catch (thrown) {
     core.warning(`Cleanup could not complete: ${toError(thrown).message}`, { title: 'Post step' });

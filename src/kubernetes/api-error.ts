@@ -12,6 +12,8 @@ export interface Target {
   readonly operation: string;
   readonly object: string;
   readonly namespace?: string;
+  /** The API server's URL, for errors where no answer came. */
+  readonly server?: string;
 }
 
 interface StatusBody {

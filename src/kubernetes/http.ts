@@ -1,7 +1,11 @@
 /**
- * Raw requests for what the generated client does poorly: long watches (its Watch has a fixed 30 s
- * inactivity timer) and log streams (its Log discards error bodies). Authentication comes from
- * KubeConfig.applySecurityAuthentication, so refreshing Azure tokens apply here as well.
+ * The one HTTP layer to the API server: JSON requests (reads, lists, creates, deletes), long
+ * watches and log streams. Credentials and TLS come from client-node's KubeConfig
+ * (applySecurityAuthentication, createDispatcherOptions), so exec plugins and refreshing Azure
+ * tokens apply here as everywhere. client-node's generated APIs are not used: with their
+ * ObjectSerializer they pull every model into the bundle, and loading them was most of the
+ * action's start-up (issue #13); we only need the JSON the server sends. Objects therefore keep
+ * the server's wire form: date-time fields are RFC 3339 strings (code reading them uses `new Date`).
  */
 import { Readable } from 'node:stream';
 import type { AgentOptions } from 'node:https';
@@ -14,9 +18,11 @@ export type Query = Record<string, string | number | boolean | undefined>;
 const streamDispatchers = new WeakMap<KubeConfig, Dispatcher | undefined>();
 
 /**
- * A dispatcher for long streams: the kubeconfig's TLS settings (as client-node's own) but no body
- * timeout. undici's default of 300 s would cut a `follow=true` log that is silent for five minutes,
- * common in batch work. Watches carry their own deadline (list-watch.ts).
+ * One dispatcher per kubeconfig, for requests and streams alike, so connections are reused (the
+ * generated client made a new Agent, and a new TLS handshake, per call): the kubeconfig's TLS
+ * settings (as client-node's own) but no body timeout. undici's default of 300 s would cut a
+ * `follow=true` log that is silent for five minutes, common in batch work. Requests carry their
+ * own deadline (requestJson's `signal`), watches theirs (list-watch.ts).
  */
 async function streamDispatcher(kc: KubeConfig, fallback: Dispatcher | undefined): Promise<Dispatcher | undefined> {
   if (streamDispatchers.has(kc)) return streamDispatchers.get(kc) ?? fallback;
@@ -40,6 +46,43 @@ function buildUrl(kc: KubeConfig, path: string, query: Query): string {
   return url.toString();
 }
 
+/** The User-Agent of every request, so API server audit logs name the action. */
+const USER_AGENT = 'polysync-aks-action';
+
+export interface JsonRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly query?: Query;
+  readonly body?: unknown;
+  /** Aborts the request (the caller's run signal combined with its deadline). */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * One request with a JSON answer. Non-2xx answers throw KubernetesApiError with the server's
+ * Status message (and Retry-After); network failures are thrown as undici raises them, for
+ * toApiError to name.
+ */
+export async function requestJson<T>(kc: KubeConfig, request: JsonRequest, target: Target): Promise<T> {
+  const url = buildUrl(kc, request.path, request.query ?? {});
+  const ctx = new RequestContext(url, HttpMethod[request.method]);
+  await kc.applySecurityAuthentication(ctx);
+  const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json', 'user-agent': USER_AGENT };
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, {
+    method: request.method,
+    headers,
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    dispatcher: (await streamDispatcher(kc, ctx.getDispatcher())) as never,
+    signal: request.signal,
+  });
+  const text = await response.text();
+  if (response.status < 200 || response.status > 299) {
+    throw errorFromResponse(response.status, text, target, response.headers.get('retry-after') ?? undefined);
+  }
+  return JSON.parse(text) as T;
+}
+
 /**
  * Opens a streaming GET and yields its body line by line until the server closes it or the signal
  * aborts. Non-200 answers throw KubernetesApiError with the server's Status message. A line longer
@@ -59,7 +102,7 @@ export async function* streamLines(
   await kc.applySecurityAuthentication(ctx);
   const response = await fetch(url, {
     method: 'GET',
-    headers: ctx.getHeaders(),
+    headers: { ...ctx.getHeaders(), 'user-agent': USER_AGENT },
     dispatcher: (await streamDispatcher(kc, ctx.getDispatcher())) as never,
     signal,
   });

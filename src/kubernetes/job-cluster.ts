@@ -1,8 +1,8 @@
-/** JobCluster over @kubernetes/client-node: generated APIs for reads and writes, raw streams for watches and logs. */
-import { BatchV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, Observable, V1MicroTime, type ConfigurationOptions, type CoreV1Event, type KubeConfig, type ObservableMiddleware, type V1CronJob, type V1Job, type V1Lease, type V1Pod, type V1Secret } from '@kubernetes/client-node';
+/** JobCluster over the Kubernetes API: JSON requests for reads and writes, streams for watches and logs (http.ts). */
+import { V1MicroTime, type CoreV1Event, type KubeConfig, type V1CronJob, type V1Job, type V1Lease, type V1Pod, type V1Secret } from '@kubernetes/client-node';
 import { KubernetesApiError, toApiError, type Target } from './api-error.js';
 import { createWithRetry } from './create-job.js';
-import { streamLines } from './http.js';
+import { requestJson, streamLines, type JsonRequest, type Query } from './http.js';
 import { listWatch } from './list-watch.js';
 import { WORKLOAD_JOB_UID_LABEL, type KueueWorkload } from '../core/queue.js';
 import type { Clock, JobCluster, JobWatchEvent, LeaseClaim, LogLine, Page, PodWatchEvent } from '../core/ports.js';
@@ -23,49 +23,50 @@ export const MAX_LOG_LINE_LENGTH = 64 * 1024;
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Options for a generated API call: aborted by `signal` or after REQUEST_TIMEOUT_MS. */
-function bounded(signal?: AbortSignal): ConfigurationOptions {
+/** Aborted by `signal` or after REQUEST_TIMEOUT_MS. */
+function bounded(signal?: AbortSignal): AbortSignal {
   const deadline = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-  const abort = signal ? AbortSignal.any([signal, deadline]) : deadline;
-  // The object API hands options to the observable API (as client-node's setHeaderOptions does).
-  const middleware: ObservableMiddleware = {
-    pre: (ctx) => {
-      ctx.setSignal(abort);
-      return new Observable(Promise.resolve(ctx));
-    },
-    post: (response) => new Observable(Promise.resolve(response)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
+interface List<T> {
+  readonly items: T[];
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+}
+
+const BATCH = '/apis/batch/v1/namespaces';
+const CORE = '/api/v1/namespaces';
+const COORDINATION = '/apis/coordination.k8s.io/v1/namespaces';
+const seg = encodeURIComponent;
+
 export class KubeJobCluster implements JobCluster {
-  private readonly batch: BatchV1Api;
-  private readonly core: CoreV1Api;
-  private readonly coordination: CoordinationV1Api;
-  private readonly custom: CustomObjectsApi;
+  /** Named in errors where no answer came (refused, reset, timed out). */
+  private readonly server: string | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
     private readonly clock: Clock,
     private readonly log: { debug(message: string): void; info(message: string): void } = { debug() {}, info() {} },
   ) {
-    this.batch = kc.makeApiClient(BatchV1Api);
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.coordination = kc.makeApiClient(CoordinationV1Api);
-    this.custom = kc.makeApiClient(CustomObjectsApi);
+    this.server = kc.getCurrentCluster()?.server;
   }
 
-  private async call<T>(target: Target, fn: () => Promise<T>): Promise<T> {
+  /** One request, bounded by REQUEST_TIMEOUT_MS (and `signal`), its failure named by `target`. */
+  private async call<T>(target: Target, request: Omit<JsonRequest, 'signal'> & { signal?: AbortSignal }): Promise<T> {
     try {
-      return await fn();
+      return await requestJson<T>(this.kc, { ...request, signal: bounded(request.signal) }, target);
     } catch (err) {
-      throw toApiError(err, target);
+      throw toApiError(err, { ...target, server: this.server });
     }
   }
 
-  private async orUndefined<T>(target: Target, fn: () => Promise<T>): Promise<T | undefined> {
+  private list<T>(target: Target, path: string, query: Query, signal?: AbortSignal): Promise<List<T>> {
+    return this.call<List<T>>(target, { method: 'GET', path, query, signal });
+  }
+
+  private async orUndefined<T>(target: Target, path: string): Promise<T | undefined> {
     try {
-      return await this.call(target, fn);
+      return await this.call<T>(target, { method: 'GET', path });
     } catch (err) {
       if (err instanceof KubernetesApiError && err.statusCode === 404) return undefined;
       throw err;
@@ -73,11 +74,11 @@ export class KubeJobCluster implements JobCluster {
   }
 
   readJob(namespace: string, name: string): Promise<V1Job | undefined> {
-    return this.orUndefined({ operation: 'read', object: `jobs/${namespace}/${name}`, namespace }, () => this.batch.readNamespacedJob({ namespace, name }, bounded()));
+    return this.orUndefined({ operation: 'read', object: `jobs/${namespace}/${name}`, namespace }, `${BATCH}/${seg(namespace)}/jobs/${seg(name)}`);
   }
 
   readCronJob(namespace: string, name: string): Promise<V1CronJob | undefined> {
-    return this.orUndefined({ operation: 'read', object: `cronjobs/${namespace}/${name}`, namespace }, () => this.batch.readNamespacedCronJob({ namespace, name }, bounded()));
+    return this.orUndefined({ operation: 'read', object: `cronjobs/${namespace}/${name}`, namespace }, `${BATCH}/${seg(namespace)}/cronjobs/${seg(name)}`);
   }
 
   createJob(namespace: string, job: V1Job, options: { dryRun: boolean; signal: AbortSignal }): Promise<V1Job> {
@@ -88,7 +89,9 @@ export class KubeJobCluster implements JobCluster {
       job,
       {
         create: (body) =>
-          this.call({ operation: 'create', object: objectPath, namespace }, () => this.batch.createNamespacedJob({ namespace, body, dryRun, fieldManager: FIELD_MANAGER }, bounded(options.signal))),
+          this.call<V1Job>({ operation: 'create', object: objectPath, namespace }, {
+            method: 'POST', path: `${BATCH}/${seg(namespace)}/jobs`, query: { dryRun, fieldManager: FIELD_MANAGER }, body, signal: options.signal,
+          }),
         read: (n) => this.readJob(namespace, n),
       },
       {
@@ -103,15 +106,12 @@ export class KubeJobCluster implements JobCluster {
   async deleteJob(namespace: string, name: string, uid: string | undefined): Promise<'deleted' | 'not-found'> {
     const objectPath = `jobs/${namespace}/${name}`;
     try {
-      await this.call({ operation: 'delete', object: objectPath, namespace }, () =>
-        this.batch.deleteNamespacedJob({
-          namespace,
-          name,
-          // Background: the garbage collector removes the pods; batch/v1 would orphan them by default.
-          propagationPolicy: 'Background',
-          body: { propagationPolicy: 'Background', preconditions: uid ? { uid } : undefined },
-        }, bounded()),
-      );
+      await this.call({ operation: 'delete', object: objectPath, namespace }, {
+        method: 'DELETE',
+        path: `${BATCH}/${seg(namespace)}/jobs/${seg(name)}`,
+        // Background: the garbage collector removes the pods; batch/v1 would orphan them by default.
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions: uid ? { uid } : undefined },
+      });
       return 'deleted';
     } catch (err) {
       // 409 with a uid precondition: a different Job now has this name; it is not ours to delete.
@@ -127,14 +127,11 @@ export class KubeJobCluster implements JobCluster {
       {
         kc: this.kc,
         clock: this.clock,
-        target: { operation: 'watch', object: objectPath, namespace },
-        model: 'V1Job',
+        target: { operation: 'watch', object: objectPath, namespace, server: this.server },
         path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
         query: { fieldSelector },
         list: async () => {
-          const list = await this.call({ operation: 'list', object: objectPath, namespace }, () =>
-            this.batch.listNamespacedJob({ namespace, fieldSelector }, bounded(signal)),
-          );
+          const list = await this.list<V1Job>({ operation: 'list', object: objectPath, namespace }, `${BATCH}/${seg(namespace)}/jobs`, { fieldSelector }, signal);
           return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
         },
       },
@@ -156,14 +153,11 @@ export class KubeJobCluster implements JobCluster {
       {
         kc: this.kc,
         clock: this.clock,
-        target: { operation: 'watch', object: objectPath, namespace },
-        model: 'V1Pod',
+        target: { operation: 'watch', object: objectPath, namespace, server: this.server },
         path: `/api/v1/namespaces/${namespace}/pods`,
         query: { labelSelector },
         list: async () => {
-          const list = await this.call({ operation: 'list', object: objectPath, namespace }, () =>
-            this.core.listNamespacedPod({ namespace, labelSelector }, bounded(signal)),
-          );
+          const list = await this.list<V1Pod>({ operation: 'list', object: objectPath, namespace }, `${CORE}/${seg(namespace)}/pods`, { labelSelector }, signal);
           return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
         },
       },
@@ -203,7 +197,7 @@ export class KubeJobCluster implements JobCluster {
   ): Promise<void> {
     const path = `/api/v1/namespaces/${namespace}/pods/${pod}/log`;
     const query = { container, follow: true, timestamps: true, sinceTime };
-    const target = { operation: 'follow the log of', object: `pods/${namespace}/${pod}/log`, namespace };
+    const target = { operation: 'follow the log of', object: `pods/${namespace}/${pod}/log`, namespace, server: this.server };
     for await (const raw of streamLines(this.kc, path, query, signal, target, MAX_LOG_LINE_LENGTH)) {
       // `timestamps=true` prefixes each line with its RFC 3339 time and one space (kubelet
       // pkg/kubelet/kuberuntime/logs): the time lets a dropped stream resume where it stopped.
@@ -214,9 +208,13 @@ export class KubeJobCluster implements JobCluster {
 
   async jobEvents(namespace: string, job: string): Promise<CoreV1Event[]> {
     const fieldSelector = `involvedObject.kind=Job,involvedObject.name=${job}`;
-    const list = await this.call({ operation: 'list', object: `events/${namespace}`, namespace }, () =>
-      this.core.listNamespacedEvent({ namespace, fieldSelector }, bounded()),
-    );
+    const list = await this.list<CoreV1Event>({ operation: 'list', object: `events/${namespace}`, namespace }, `${CORE}/${seg(namespace)}/events`, { fieldSelector });
+    return list.items;
+  }
+
+  async workloadEvents(namespace: string, workload: string): Promise<CoreV1Event[]> {
+    const fieldSelector = `involvedObject.kind=Workload,involvedObject.name=${workload}`;
+    const list = await this.list<CoreV1Event>({ operation: 'list', object: `events/${namespace}`, namespace }, `${CORE}/${seg(namespace)}/events`, { fieldSelector });
     return list.items;
   }
 
@@ -224,9 +222,8 @@ export class KubeJobCluster implements JobCluster {
     // v1beta2 is Kueue's current API; releases before it serve only v1beta1.
     for (const version of ['v1beta2', 'v1beta1']) {
       try {
-        const list = await this.call({ operation: 'list', object: `workloads.kueue.x-k8s.io/${namespace}`, namespace }, () =>
-          this.custom.listNamespacedCustomObject({ group: 'kueue.x-k8s.io', version, namespace, plural: 'workloads', labelSelector: `${WORKLOAD_JOB_UID_LABEL}=${jobUid}` }, bounded()),
-        ) as { items?: KueueWorkload[] };
+        const list = await this.list<KueueWorkload>({ operation: 'list', object: `workloads.kueue.x-k8s.io/${namespace}`, namespace },
+          `/apis/kueue.x-k8s.io/${version}/namespaces/${seg(namespace)}/workloads`, { labelSelector: `${WORKLOAD_JOB_UID_LABEL}=${jobUid}` });
         return list.items ?? [];
       } catch (err) {
         if (err instanceof KubernetesApiError && err.statusCode === 403) return 'forbidden';
@@ -238,37 +235,27 @@ export class KubeJobCluster implements JobCluster {
 
   async podEvents(namespace: string, pod: string): Promise<CoreV1Event[]> {
     const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
-    const list = await this.call({ operation: 'list', object: `events/${namespace}`, namespace }, () =>
-      this.core.listNamespacedEvent({ namespace, fieldSelector }, bounded()),
-    );
+    const list = await this.list<CoreV1Event>({ operation: 'list', object: `events/${namespace}`, namespace }, `${CORE}/${seg(namespace)}/events`, { fieldSelector });
     return list.items;
   }
 
   async listJobs(namespace: string, continueToken: string | undefined, limit: number): Promise<Page<V1Job>> {
-    const list = await this.call({ operation: 'list', object: `jobs/${namespace}`, namespace }, () =>
-      this.batch.listNamespacedJob({ namespace, limit, _continue: continueToken }, bounded()),
-    );
-    return { items: list.items, continueToken: list.metadata?._continue || undefined };
+    const list = await this.list<V1Job>({ operation: 'list', object: `jobs/${namespace}`, namespace }, `${BATCH}/${seg(namespace)}/jobs`, { limit, continue: continueToken });
+    return { items: list.items, continueToken: list.metadata?.continue || undefined };
   }
 
   async listCronJobs(namespace: string, continueToken: string | undefined, limit: number): Promise<Page<V1CronJob>> {
-    const list = await this.call({ operation: 'list', object: `cronjobs/${namespace}`, namespace }, () =>
-      this.batch.listNamespacedCronJob({ namespace, limit, _continue: continueToken }, bounded()),
-    );
-    return { items: list.items, continueToken: list.metadata?._continue || undefined };
+    const list = await this.list<V1CronJob>({ operation: 'list', object: `cronjobs/${namespace}`, namespace }, `${BATCH}/${seg(namespace)}/cronjobs`, { limit, continue: continueToken });
+    return { items: list.items, continueToken: list.metadata?.continue || undefined };
   }
 
   async listJobsByLabel(namespace: string, labelSelector: string): Promise<V1Job[]> {
-    const list = await this.call({ operation: 'list', object: `jobs/${namespace} (${labelSelector})`, namespace }, () =>
-      this.batch.listNamespacedJob({ namespace, labelSelector }, bounded()),
-    );
+    const list = await this.list<V1Job>({ operation: 'list', object: `jobs/${namespace} (${labelSelector})`, namespace }, `${BATCH}/${seg(namespace)}/jobs`, { labelSelector });
     return list.items;
   }
 
   async listPodsByLabel(namespace: string, labelSelector: string): Promise<V1Pod[]> {
-    const list = await this.call({ operation: 'list', object: `pods/${namespace} (${labelSelector})`, namespace }, () =>
-      this.core.listNamespacedPod({ namespace, labelSelector }, bounded()),
-    );
+    const list = await this.list<V1Pod>({ operation: 'list', object: `pods/${namespace} (${labelSelector})`, namespace }, `${CORE}/${seg(namespace)}/pods`, { labelSelector });
     return list.items;
   }
 
@@ -280,9 +267,9 @@ export class KubeJobCluster implements JobCluster {
       spec: { holderIdentity: claim.holder, leaseDurationSeconds: claim.durationSeconds, acquireTime: new V1MicroTime(claim.acquiredAtMs) },
     };
     try {
-      return await this.call({ operation: 'create', object, namespace }, () =>
-        this.coordination.createNamespacedLease({ namespace, body: lease, fieldManager: FIELD_MANAGER }, bounded()),
-      );
+      return await this.call<V1Lease>({ operation: 'create', object, namespace }, {
+        method: 'POST', path: `${COORDINATION}/${seg(namespace)}/leases`, query: { fieldManager: FIELD_MANAGER }, body: lease,
+      });
     } catch (err) {
       if (err instanceof KubernetesApiError && err.statusCode === 409) return 'exists';
       throw err;
@@ -290,16 +277,14 @@ export class KubeJobCluster implements JobCluster {
   }
 
   readLease(namespace: string, name: string): Promise<V1Lease | undefined> {
-    return this.orUndefined({ operation: 'read', object: `leases/${namespace}/${name}`, namespace }, () =>
-      this.coordination.readNamespacedLease({ namespace, name }, bounded()),
-    );
+    return this.orUndefined({ operation: 'read', object: `leases/${namespace}/${name}`, namespace }, `${COORDINATION}/${seg(namespace)}/leases/${seg(name)}`);
   }
 
   async deleteLease(namespace: string, name: string, preconditions: { uid?: string; resourceVersion?: string }): Promise<'deleted' | 'not-found'> {
     try {
-      await this.call({ operation: 'delete', object: `leases/${namespace}/${name}`, namespace }, () =>
-        this.coordination.deleteNamespacedLease({ namespace, name, body: { preconditions } }, bounded()),
-      );
+      await this.call({ operation: 'delete', object: `leases/${namespace}/${name}`, namespace }, {
+        method: 'DELETE', path: `${COORDINATION}/${seg(namespace)}/leases/${seg(name)}`, body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions },
+      });
       return 'deleted';
     } catch (err) {
       if (err instanceof KubernetesApiError && (err.statusCode === 404 || err.statusCode === 409)) return 'not-found';
@@ -308,8 +293,8 @@ export class KubeJobCluster implements JobCluster {
   }
 
   async createSecret(namespace: string, secret: V1Secret): Promise<void> {
-    await this.call({ operation: 'create', object: `secrets/${namespace}/${secret.metadata?.name ?? ''}`, namespace }, () =>
-      this.core.createNamespacedSecret({ namespace, body: secret, fieldManager: FIELD_MANAGER }, bounded()),
-    );
+    await this.call({ operation: 'create', object: `secrets/${namespace}/${secret.metadata?.name ?? ''}`, namespace }, {
+      method: 'POST', path: `${CORE}/${seg(namespace)}/secrets`, query: { fieldManager: FIELD_MANAGER }, body: secret,
+    });
   }
 }

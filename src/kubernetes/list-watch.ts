@@ -4,8 +4,8 @@
  * missed between list and watch and a dropped connection never loses the terminal state.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { errorFromResponse, isTransient, toApiError, type Target } from './api-error.js';
+import { retryAfterMs } from '../core/errors.js';
 import { streamLines, type Query } from './http.js';
 import type { Clock } from '../core/ports.js';
 
@@ -25,8 +25,6 @@ export interface ListWatchOptions<T> {
   /** e.g. /apis/batch/v1/namespaces/ns/jobs */
   readonly path: string;
   readonly query: Query;
-  /** client-node model name, so watched objects get the same types as listed ones. */
-  readonly model: 'V1Job' | 'V1Pod';
   /** Names the watched objects in errors: `watch` + `jobs/ns/name`. */
   readonly target: Target;
   /** Server-side watch length; client-go picks 5 to 10 minutes. */
@@ -65,7 +63,8 @@ export async function* listWatch<T>(o: ListWatchOptions<T>, signal: AbortSignal)
       if (signal.aborted) return;
       const apiErr = toApiError(err, o.target);
       if (!isTransient(apiErr) && apiErr.statusCode !== 410) throw apiErr;
-      const delay = RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)] ?? 8000;
+      // A throttled list or watch (429 from API Priority and Fairness) waits as long as it is told.
+      const delay = Math.max(RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)] ?? 8000, retryAfterMs(apiErr));
       if (++failures > 20) throw apiErr;
       await o.clock.sleep(delay, signal).catch(() => undefined);
     }
@@ -86,7 +85,8 @@ async function* watchFrom<T>(o: ListWatchOptions<T>, resourceVersion: string, si
         if (event.object.code === 410) return; // Expired: caller re-lists.
         throw errorFromResponse(event.object.code ?? 500, JSON.stringify(event.object), o.target);
       }
-      const object = ObjectSerializer.deserialize(event.object, o.model, '') as T;
+      // As listed: the server's JSON, as http.ts's requests return it.
+      const object = event.object as T;
       yield { type: event.type === 'DELETED' ? 'deleted' : 'changed', object };
     }
   } catch (err) {

@@ -4,8 +4,9 @@
  */
 import { jobPath } from '../core/errors.js';
 import { Annotation } from '../core/names.js';
-import type { JobCluster, Reporter } from '../core/ports.js';
+import type { Clock, JobCluster, Reporter } from '../core/ports.js';
 import { decodeStatus, TERMINAL_STATUSES } from '../core/status.js';
+import { retryTransient } from './retry-transient.js';
 
 export interface SavedRun {
   readonly namespace: string;
@@ -18,8 +19,12 @@ export interface SavedRun {
 
 export type CleanupResult = 'no-job' | 'finished' | 'gone' | 'deleted';
 
-/** `connectCluster` is called only when there is a Job to check, so a run that created none signs in to nothing. */
-export async function cleanupJob(saved: SavedRun, connectCluster: () => Promise<JobCluster>, reporter: Reporter): Promise<CleanupResult> {
+/**
+ * `connectCluster` is called only when there is a Job to check, so a run that created none signs in
+ * to nothing. The read and the delete are retried on transient failures (both are idempotent: the
+ * delete carries the uid precondition), so one 503 does not leave the Job running.
+ */
+export async function cleanupJob(saved: SavedRun, connectCluster: () => Promise<JobCluster>, reporter: Reporter, clock: Clock): Promise<CleanupResult> {
   if (!saved.name) {
     reporter.debug('No Job was created by the main step: nothing to clean up.');
     return 'no-job';
@@ -30,7 +35,8 @@ export async function cleanupJob(saved: SavedRun, connectCluster: () => Promise<
     return 'finished';
   }
   const cluster = await connectCluster();
-  const job = await cluster.readJob(saved.namespace, saved.name);
+  const retry = { clock, onRetry: (err: Error, delayMs: number) => reporter.info(`${err.message} Retrying in ${delayMs} ms.`) };
+  const job = await retryTransient(() => cluster.readJob(saved.namespace, saved.name), retry);
   const ours = saved.uid
     ? job?.metadata?.uid === saved.uid
     : job?.metadata?.annotations?.[Annotation.submissionId] === saved.submissionId && saved.submissionId !== '';
@@ -43,7 +49,7 @@ export async function cleanupJob(saved: SavedRun, connectCluster: () => Promise<
     reporter.info(`${path} already finished (${status}): left in place for its TTL.`);
     return 'finished';
   }
-  const result = await cluster.deleteJob(saved.namespace, saved.name, saved.uid || undefined);
+  const result = await retryTransient(() => cluster.deleteJob(saved.namespace, saved.name, saved.uid || undefined), retry);
   if (result === 'not-found') {
     reporter.info(`${path} is already gone: nothing to clean up.`);
     return 'gone';

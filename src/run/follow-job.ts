@@ -67,7 +67,7 @@ export async function followJob(deps: FollowDeps, o: FollowOptions, signal: Abor
   const logs = new LogStreams(deps.cluster, deps.reporter, deps.clock, o.namespace, o.maxLogStreams, manyPods, inner);
   const diagnostics = new PodDiagnostics(deps.cluster, deps.reporter, deps.clock, o.namespace, o.imagePullGraceMs, secretParamsName(name));
   const events = new JobEvents(deps.cluster, deps.reporter, deps.clock, o.namespace, name, uid, o.imagePullGraceMs);
-  const queueWatch = new QueueWatch(deps.cluster, deps.reporter, o.namespace, uid);
+  const queueWatch = new QueueWatch(deps.cluster, deps.reporter, o.namespace, name, uid);
   const pods = new Map<string, V1Pod>();
   const deletedPods = new Set<string>();
   let job = o.job;
@@ -98,6 +98,8 @@ export async function followJob(deps: FollowDeps, o: FollowOptions, signal: Abor
       // Kueue: why it waits, once per change (a re-queue after running is a change).
       const queue = status === 'Queued' ? queueKey(job) : '';
       if (queue !== '' && queue !== lastQueue) deps.reporter.info(queueLine(job, o.namespace, ran));
+      // Re-queued: why (Preempted, ...) now, before a quick re-admission clears it.
+      if (queue !== '' && lastQueue === '' && ran) await queueWatch.check();
       lastQueue = queue;
       ran = ran || status === 'Running';
       // All-zero counters only mean "nothing counted yet" (just created, or a pod ended and the

@@ -8,15 +8,26 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { Clock, JobCluster, LogLine, Reporter } from '../core/ports.js';
 import { LogPosition } from '../core/log-position.js';
+import { retryAfterMs } from '../core/errors.js';
 
 const KEEP_LAST_LINES = 20;
 /** How long a cleanly ended stream waits for the pod watch to say its container exited. */
 const SETTLE_MS = 1500;
+/** A look once more after a clean end that ends within this, with no new line, found the end of the log. */
+const CHECK_ANSWERED_MS = 1000;
 /** Reopen delays; a stream that held longer than STABLE_MS starts the sequence again. */
 const REOPEN_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 10_000];
 const STABLE_MS = 30_000;
 /** Reopens in a row without a stable stream before giving up (about three minutes of backoff). */
 const MAX_REOPENS = 24;
+/**
+ * Once the Job has ended (drain), a stream waiting out its own backoff reopens after at most this:
+ * the rest of the log is all that is left to read, and a backoff grown long during an API outage
+ * (10 s) would outlast the drain and lose it (found by the outage campaign, npm run chaos).
+ */
+const DRAINING_REOPEN_MS = 250;
+/** Drain is extended while a stream waits out a server's Retry-After, up to this in all. */
+const MAX_DRAIN_MS = 30_000;
 
 interface Stream {
   readonly pod: string;
@@ -39,6 +50,10 @@ export class LogStreams {
   private readonly latest = new Map<string, V1Pod>();
   private readonly deleted = new Set<string>();
   private readonly listeners = new Set<() => void>();
+  /** Fired by drain: streams in their own backoff reopen at once. */
+  private readonly wake = new AbortController();
+  /** Streams now waiting out a Retry-After the server asked for. */
+  private toldToWait = 0;
 
   constructor(
     private readonly cluster: JobCluster,
@@ -87,11 +102,18 @@ export class LogStreams {
    * which logs were cut short or never streamed, rather than dropping them silently.
    */
   async drain(ms: number): Promise<void> {
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+    this.wake.abort();
+    const hardStop = Date.now() + Math.max(ms, MAX_DRAIN_MS);
+    let deadline = Date.now() + ms;
     while (this.running.size > 0 || this.queue.length > 0) {
       const all = Promise.all([...this.running.keys()]).then(() => undefined);
-      const timedOut = await Promise.race([all.then(() => false), deadline.then(() => true)]);
-      if (timedOut) break;
+      const left = Math.max(0, deadline - Date.now());
+      const timer = new Promise<boolean>((resolve) => setTimeout(() => resolve(true), left).unref());
+      const timedOut = await Promise.race([all.then(() => false), timer]);
+      if (!timedOut) continue;
+      // A throttled stream waits as the server said; it gets the drain's time again after that.
+      if (this.toldToWait > 0 && Date.now() < hardStop) deadline = Math.min(hardStop, Date.now() + ms);
+      else break;
     }
     const open = [...this.running.values()].map((s) => `${s.pod}/${s.container}`);
     const queued = this.queue.map((s) => `${s.pod}/${s.container}`);
@@ -123,29 +145,45 @@ export class LogStreams {
     const position = this.positions.get(s.key) ?? new LogPosition();
     this.positions.set(s.key, position);
     let reopens = 0;
-    let verified = false;
+    // This stream is the look once more after a clean end (see below).
+    let checking = false;
     for (;;) {
       const opened = this.clock.now();
       let failure: Error | undefined;
+      let printed = 0;
       try {
         const skip = position.resume();
         await this.cluster.followLog(this.namespace, s.pod, s.container, (line) => {
-          if (skip(line)) this.print(s, line);
+          if (!skip(line)) return;
+          printed++;
+          this.print(s, line);
         }, this.signal, position.sinceTime());
       } catch (err) {
         failure = err as Error;
       }
       if (this.signal.aborted) return;
       const atEnd = this.state(s);
+      if (!failure && atEnd === 'ended' && !checking) return; // already ended when the stream did: complete
+      if (!failure && atEnd === 'running' && !checking) {
+        // A clean end before the pod watch says the container exited: usually the exit itself,
+        // seen first on the log; but the stream may have been cut just before it. Look once more
+        // at once, while the watch catches up, rather than after it (the look used to wait for the
+        // watch and then cost a round trip at the end of every run: bench (a), issue #13).
+        checking = true;
+        continue;
+      }
+      // The look is conclusive when it was answered at once with nothing new: it was opened after
+      // the last line the container wrote, and ended because the container had exited.
+      const conclusive = checking && printed === 0 && this.clock.now() - opened < CHECK_ANSWERED_MS;
+      checking = false;
       // A clean end is normal when the container exited; a failure may have lost lines even then.
       const state = failure ? atEnd : await this.settled(s);
       if (state === 'gone') return;
       if (state === 'ended' && !failure) {
-        // Already ended when the stream did: the log is complete. Ended only meanwhile: the
-        // stream may have been cut just before the exit, so look once more (at most one
-        // request per container, answered at once: the container no longer writes).
-        if (atEnd === 'ended' || verified) return;
-        verified = true;
+        if (conclusive || atEnd === 'ended') return;
+        // Ended by the watch, but this stream ran (or printed) until then: one more look, which
+        // the container, no longer writing, answers at once.
+        checking = true;
         continue;
       }
       reopens = this.clock.now() - opened >= STABLE_MS ? 1 : reopens + 1;
@@ -158,11 +196,24 @@ export class LogStreams {
         );
         return;
       }
-      const delay = REOPEN_DELAYS_MS[Math.min(reopens - 1, REOPEN_DELAYS_MS.length - 1)] ?? 10_000;
+      const told = retryAfterMs(failure);
+      const delay = Math.max(REOPEN_DELAYS_MS[Math.min(reopens - 1, REOPEN_DELAYS_MS.length - 1)] ?? 10_000, told);
       this.reporter.debug(`Log stream of ${s.pod}/${s.container} ${why}; reopening in ${delay} ms from ${position.describe()}.`);
-      await this.clock.sleep(delay, this.signal).catch(() => undefined);
+      await this.waitToReopen(delay, told);
       if (this.signal.aborted || this.deleted.has(s.pod)) return;
     }
+  }
+
+  /** The server's Retry-After is waited out in full; our own backoff ends early once the Job has ended. */
+  private async waitToReopen(delay: number, told: number): Promise<void> {
+    if (told > 0) {
+      this.toldToWait++;
+      await this.clock.sleep(told, this.signal).catch(() => undefined);
+      this.toldToWait--;
+    }
+    const own = this.wake.signal.aborted ? Math.min(DRAINING_REOPEN_MS, delay - told) : delay - told;
+    if (own <= 0 || this.signal.aborted) return;
+    await this.clock.sleep(own, this.wake.signal.aborted ? this.signal : AbortSignal.any([this.signal, this.wake.signal])).catch(() => undefined);
   }
 
   private print(s: Stream, line: LogLine): void {

@@ -7,14 +7,17 @@ import { cronJobPath, jobPath, SourceError } from '../core/errors.js';
 import { Input } from '../core/names.js';
 import type { RunSettings } from '../core/settings.js';
 import type { RunDeps } from './run-deps.js';
+import { retryTransient } from './retry-transient.js';
 
 export async function prepareJob(settings: RunSettings, deps: RunDeps): Promise<V1Job> {
   const { cluster, reporter } = deps;
   const { namespace, source } = settings;
   const opts: CloneOptions = { settings, context: deps.context, random: deps.random };
+  // The run's first request: a 503 or an API server that is back in seconds must not fail it.
+  const retry = { clock: deps.clock, onRetry: (err: Error, delayMs: number) => reporter.info(`${err.message} Retrying in ${delayMs} ms.`) };
   let job: V1Job;
   if (source.kind === 'CronJob') {
-    const cron = await cluster.readCronJob(namespace, source.name);
+    const cron = await retryTransient(() => cluster.readCronJob(namespace, source.name), retry);
     if (!cron) {
       throw new SourceError(
         cronJobPath(namespace, source.name),
@@ -25,7 +28,7 @@ export async function prepareJob(settings: RunSettings, deps: RunDeps): Promise<
     if (notice) reporter.notice(notice, 'CronJob schedule still active');
     job = jobFromCronJob(cron, opts);
   } else {
-    const found = await cluster.readJob(namespace, source.name);
+    const found = await retryTransient(() => cluster.readJob(namespace, source.name), retry);
     if (found) job = jobFromJob(found, opts);
     else if (settings.fallback) {
       reporter.warning(

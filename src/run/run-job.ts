@@ -2,7 +2,6 @@
  * The run, as named phases: prepare the clone, submit it, follow it, report. Every wait takes the
  * run's AbortSignal (fired by timeout, SIGINT or SIGTERM); on abort the Job is deleted.
  */
-import { stringify } from 'yaml';
 import type { V1Job } from '@kubernetes/client-node';
 import { JobFailedError, jobPath, KubernetesApiError, toError } from '../core/errors.js';
 import { withNewSuffix } from '../core/naming.js';
@@ -96,7 +95,9 @@ async function dryRun(settings: RunSettings, deps: RunDeps, job: V1Job): Promise
   await previewPolicy(settings, deps);
   const validated = await deps.cluster.createJob(settings.namespace, job, { dryRun: true, signal: AbortSignal.timeout(60_000) });
   const name = validated.metadata?.name ?? '';
-  deps.reporter.info(`The API server accepted the Job (dryRun=All); nothing was created:\n${stringify(stripForDisplay(validated))}`);
+  // Loaded here: only a dry run prints YAML, and parsing the library delays every run's start.
+  const { toYaml } = await import('./job-yaml.js');
+  deps.reporter.info(`The API server accepted the Job (dryRun=All); nothing was created:\n${toYaml(stripForDisplay(validated))}`);
   deps.reporter.setOutput(Output.runId, name);
   deps.reporter.setOutput(Output.status, 'DryRun');
   return { name, status: 'DryRun' };

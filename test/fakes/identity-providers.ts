@@ -15,7 +15,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import https from 'node:https';
-import { startArm, type ClusterSpec, type RoleAssignmentSpec } from './arm.js';
+import { startArm, type ClusterSpec, type RoleAssignmentSpec, type RunCommandRecord } from './arm.js';
 import {
   serviceConnectionSubject, startAzureDevOpsOidc, type AzureDevOpsJob, type AzureDevOpsJobSpec, type OidcStats,
 } from './azure-devops-oidc.js';
@@ -61,6 +61,8 @@ export interface IdentityWorld {
   entraStats(clientId: string): Promise<EntraStats>;
   addCluster(spec: ClusterSpec): Promise<void>;
   assignRole(spec: RoleAssignmentSpec): Promise<void>;
+  /** The runCommands ARM accepted on clusters of this subscription, in order. */
+  runCommands(subscriptionId: string): Promise<readonly RunCommandRecord[]>;
   /** Entra trusts this issuer's keys as given (the local control plane's service-account issuer). */
   trustIssuer(spec: TrustedIssuerSpec): Promise<void>;
   /** A VM whose IMDS hands out tokens of these Entra apps (registerApp) as its managed identities. */
@@ -98,6 +100,7 @@ export async function startIdentityProviders(options: { tenantId?: string } = {}
     entraStats: (clientId: string) => Promise.resolve(entra.stats(clientId)),
     addCluster: (spec: ClusterSpec) => Promise.resolve(arm.addCluster(spec)),
     assignRole: (spec: RoleAssignmentSpec) => Promise.resolve(arm.assignRole(spec)),
+    runCommands: (subscriptionId: string) => Promise.resolve(arm.runCommands().filter((r) => r.cluster.startsWith(`${subscriptionId.toLowerCase()}/`))),
     trustIssuer: (spec: TrustedIssuerSpec) => Promise.resolve(entra.trustIssuer(spec)),
     addVm: (spec: VmSpec) => Promise.resolve(imds.addVm(spec)),
     imdsRequests: (vmId: string) => Promise.resolve(imds.requests(vmId)),
@@ -171,6 +174,7 @@ export function connectIdentityProviders(info: IdentityProvidersInfo): IdentityW
     entraStats: (c) => call('entraStats', c),
     addCluster: (spec) => call('addCluster', spec),
     assignRole: (spec) => call('assignRole', spec),
+    runCommands: (subscriptionId) => call('runCommands', subscriptionId),
     trustIssuer: (spec) => call('trustIssuer', spec),
     addVm: (spec) => call('addVm', spec),
     imdsRequests: (vmId) => call('imdsRequests', vmId),

@@ -6,14 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { ROLE, clusterResourceId } from '../fakes/arm.js';
-import { connectIdentityProviders, type IdentityWorld } from '../fakes/identity-providers.js';
+import { type IdentityWorld } from '../fakes/identity-providers.js';
 import { adminKubeConfig, createTestNamespace, waitFor } from '../support/cluster.js';
 import { readmeRole } from '../support/readme-role.js';
 import { sourceJob } from '../support/sources.js';
-import { bindRole, entraUser, localApiServer } from '../support/cluster-identities.js';
+import { bindRole, entraUser, localApiServer, sharedIdentityWorld, oidcRunnerEnv } from '../support/cluster-identities.js';
 import { cancelLikeRunner, parseWorkflowCommands, readOutputs, runnerFiles, startStep, type RunnerFiles } from '../../scripts/lib/runner.mjs';
 
 let world: IdentityWorld;
@@ -21,9 +21,7 @@ let admin: KubeConfig;
 let ns: string;
 
 beforeAll(async () => {
-  const info = inject('identityProviders');
-  if (!info) throw new Error('the global setup must provide identityProviders');
-  world = connectIdentityProviders(info);
+  world = sharedIdentityWorld();
   admin = adminKubeConfig();
   ns = await createTestNamespace('azure');
   const batch = admin.makeApiClient(BatchV1Api);
@@ -69,13 +67,7 @@ async function azureRun(s: Scenario = {}) {
     'cluster-name': 'aks-data',
     admin: s.admin ? 'true' : 'false',
   };
-  const env = {
-    ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
-    NODE_EXTRA_CA_CERTS: info.caPemPath,
-    POLYSYNC_AZURE_AUTHORITY_HOST: info.authorityHost,
-    POLYSYNC_ARM_ENDPOINT: info.armEndpoint,
-  };
+  const env = oidcRunnerEnv(job, info);
   return { job, app, subscriptionId, inputs, env };
 }
 

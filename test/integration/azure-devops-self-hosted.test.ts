@@ -8,16 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { beforeAll, expect, inject, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { ROLE, clusterResourceId } from '../fakes/arm.js';
-import { connectIdentityProviders, type IdentityWorld } from '../fakes/identity-providers.js';
+import { type IdentityWorld } from '../fakes/identity-providers.js';
 import { startTask, type TaskRun } from '../support/azure-devops-agent.js';
 import { adminKubeConfig, createTestNamespace, jobsFromSource } from '../support/cluster.js';
 import { limitedKubeConfig } from '../support/limited-identity.js';
 import { readmeRole } from '../support/readme-role.js';
 import { podEnv, serviceAccountDir, serviceAccountToken } from '../support/service-account-dir.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
-import { bindRole, entraUser, localApiServer } from '../support/cluster-identities.js';
+import { bindRole, entraUser, localApiServer, sharedIdentityWorld } from '../support/cluster-identities.js';
 
 let admin: KubeConfig;
 let ns: string;
@@ -66,9 +66,7 @@ it('inCluster outside a pod: fails before connecting, naming what the agent lack
 });
 
 it("managedIdentity: runs a Job as the agent VM's user-assigned identity through IMDS, with a portal link, and the post-job step signs in the same way", async () => {
-  const shared = inject('identityProviders');
-  if (!shared) throw new Error('the global setup must start the identity fakes');
-  const world: IdentityWorld = connectIdentityProviders(shared);
+  const world = sharedIdentityWorld();
   const app = await world.registerApp({ tenantId: world.info.tenantId, federatedCredentials: [] });
   const vm = await world.addVm({ userAssigned: [app.clientId] });
   const subscriptionId = await aksFor(world, app.objectId);

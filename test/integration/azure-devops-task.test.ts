@@ -14,11 +14,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArm, ROLE, clusterResourceId, type ArmFake } from '../fakes/arm.js';
 import { startAzureDevOpsOidc, type AzureDevOpsJob, type AzureDevOpsOidcFake } from '../fakes/azure-devops-oidc.js';
 import { startEntra, type EntraFake } from '../fakes/entra.js';
-import { connectIdentityProviders } from '../fakes/identity-providers.js';
 import { createTestCa } from '../fakes/test-ca.js';
 import { startTask, type ServiceEndpoint, type TaskRun } from '../support/azure-devops-agent.js';
 import { startApiProxy } from '../support/api-proxy.js';
@@ -26,7 +25,7 @@ import { adminKubeConfig, createTestNamespace, jobsFromSource, podsOfJob, waitFo
 import { limitedKubeConfig } from '../support/limited-identity.js';
 import { readmeRole } from '../support/readme-role.js';
 import { sourceCronJob, sourceJob } from '../support/sources.js';
-import { bindRole, entraUser, localApiServer } from '../support/cluster-identities.js';
+import { bindRole, entraUser, localApiServer, sharedIdentityWorld } from '../support/cluster-identities.js';
 
 const ca = createTestCa('azure devops test CA');
 const caFile = ca.writeCertFile();
@@ -253,9 +252,7 @@ describe('with an Azure Resource Manager service connection (workload identity f
   });
 
   it('runs a Job end to end on an Entra cluster (the local control plane), signed in as the app through workload identity federation', async () => {
-    const shared = inject('identityProviders');
-    if (!shared) throw new Error('the integration global setup provides the identity world the control plane trusts');
-    const world = connectIdentityProviders(shared);
+    const world = sharedIdentityWorld();
     const { info } = world;
     const job = await world.addAzureDevOpsJob({ organization: 'contoso', project: 'data', serviceConnections: [{ name: 'aks-entra' }] });
     const app = await world.registerApp({ tenantId: info.tenantId, federatedCredentials: [{ issuer: job.issuer, subject: job.subjectFor('aks-entra') }] });

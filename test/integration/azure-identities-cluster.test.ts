@@ -11,19 +11,19 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BatchV1Api, CoreV1Api, OpenidApi, type KubeConfig } from '@kubernetes/client-node';
 import type { JsonWebKey } from 'node:crypto';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signInToAks } from '../../src/azure/sign-in.js';
 import { parseRunSettings } from '../../src/core/parse-settings.js';
 import type { AzureConnection } from '../../src/core/settings.js';
 import { AuthError } from '../../src/core/errors.js';
 import { ROLE, clusterResourceId } from '../fakes/arm.js';
-import { connectIdentityProviders, type IdentityWorld } from '../fakes/identity-providers.js';
+import { type IdentityWorld } from '../fakes/identity-providers.js';
 import { adminKubeConfig, createTestNamespace } from '../support/cluster.js';
 import { readmeRole } from '../support/readme-role.js';
 import { runAction } from '../support/run-action.js';
 import { annotationsOf, leaksOf, runStep, stagedAction } from '../support/runner-steps.js';
 import { sourceJob } from '../support/sources.js';
-import { bindRole, entraUser, localApiServer } from '../support/cluster-identities.js';
+import { bindRole, entraUser, localApiServer, sharedIdentityWorld } from '../support/cluster-identities.js';
 
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 let world: IdentityWorld;
@@ -32,9 +32,7 @@ let ns: string;
 const dir = mkdtempSync(join(tmpdir(), 'azure-identities-'));
 
 beforeAll(async () => {
-  const shared = inject('identityProviders');
-  if (!shared) throw new Error('the global setup must start the identity fakes');
-  world = connectIdentityProviders(shared);
+  world = sharedIdentityWorld();
   admin = adminKubeConfig();
   ns = await createTestNamespace('azid');
   // Typed as a string, but client-node hands back the parsed JSON.

@@ -74,7 +74,7 @@ async function federatedIdentity(role: V1Role, tokenLifetimeSeconds: number) {
   await bindRole(admin, ns, `polysync-${app.objectId.slice(0, 8)}`, role, entraUser(app.objectId));
   const { kubeConfig } = await signInToAks(
     { kind: 'azure', signIn: { kind: 'oidc' }, clientId: app.clientId, tenantId: info.tenantId, subscriptionId, resourceGroup: 'rg', clusterName: 'aks',
-      environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange' },
+      environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange', privateCluster: 'false' },
     gitHubTokenSource(job, info.caPem), () => {},
     { endpoints: { authorityHost: info.authorityHost, resourceManager: info.armEndpoint }, extraCaPem: info.caPem },
   );

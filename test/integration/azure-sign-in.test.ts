@@ -9,19 +9,19 @@
 import { AuthenticationV1Api, BatchV1Api, Log, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/core/errors.js';
 import type { AzureConnection } from '../../src/core/settings.js';
 import { signInToAks, type SignInOptions } from '../../src/azure/sign-in.js';
 import { ROLE, clusterResourceId, type ClusterSpec, type RoleName } from '../fakes/arm.js';
 import { gitHubTokenSource, type GitHubJob, type GitHubJobSpec } from '../fakes/github-oidc.js';
-import { connectIdentityProviders, type IdentityWorld } from '../fakes/identity-providers.js';
+import { type IdentityWorld } from '../fakes/identity-providers.js';
 import { startApiProxy, type ApiProxy } from '../support/api-proxy.js';
 import { adminKubeConfig, createTestNamespace, podsOfJob, waitFor } from '../support/cluster.js';
 import { limitedKubeConfig } from '../support/limited-identity.js';
 import { readmeRole } from '../support/readme-role.js';
 import { sourceJob } from '../support/sources.js';
-import { bindRole, entraUser } from '../support/cluster-identities.js';
+import { bindRole, entraUser, sharedIdentityWorld } from '../support/cluster-identities.js';
 
 let world: IdentityWorld;
 let admin: KubeConfig;
@@ -33,9 +33,7 @@ let proxyCaPem: string;
 let podName: string;
 
 beforeAll(async () => {
-  const shared = inject('identityProviders');
-  if (!shared) throw new Error('the integration global setup provides the identity world the control plane trusts');
-  world = connectIdentityProviders(shared);
+  world = sharedIdentityWorld();
   admin = adminKubeConfig();
   ns = await createTestNamespace('sign-in');
   proxy = await startApiProxy(admin);
@@ -94,7 +92,7 @@ async function scenario(o: ScenarioOptions = {}): Promise<Scenario> {
   await bindRole(admin, ns, `sign-in-${app.objectId.slice(0, 8)}`, readmeRole(), entraUser(app.objectId));
   const conn: AzureConnection = {
     kind: 'azure', signIn: { kind: 'oidc' }, clientId: app.clientId, tenantId: info.tenantId, subscriptionId, resourceGroup: cluster.resourceGroup,
-    clusterName: cluster.name, environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange', ...o.connection,
+    clusterName: cluster.name, environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange', privateCluster: 'false', ...o.connection,
   };
   const masked: string[] = [];
   const options: SignInOptions = { endpoints: { authorityHost: info.authorityHost, resourceManager: info.armEndpoint }, extraCaPem: info.caPem };

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchV1Api, type KubeConfig, type V1Container, type V1Job } from '@kubernetes/client-node';
 import { adminKubeConfig, createTestNamespace, jobsFromSource, podsOfJob, waitFor } from '../support/cluster.js';
 import { runAction } from '../support/run-action.js';
-import { sourceJob } from '../support/sources.js';
+import { shapedJob, simContainer } from '../support/sources.js';
 
 let kc: KubeConfig;
 let batch: BatchV1Api;
@@ -19,25 +19,13 @@ beforeAll(async () => {
   ns = await createTestNamespace('shapes');
 });
 
-function container(name: string, env: Record<string, string>, extra: Partial<V1Container> = {}): V1Container {
-  return {
-    name, image: `registry.example.com/${name}:1`, resources: { requests: { cpu: '10m', memory: '16Mi' } },
-    env: Object.entries(env).map(([n, value]) => ({ name: n, value })), ...extra,
-  };
-}
 
-/** A source Job whose pod runs `containers` (and `initContainers`), as sourceJob's otherwise. */
-function shaped(name: string, containers: V1Container[], initContainers?: V1Container[]): V1Job {
-  const job = sourceJob(name);
-  job.spec!.template.spec = { ...job.spec!.template.spec, containers, ...(initContainers ? { initContainers } : {}) };
-  return job;
-}
 
 describe('input container', () => {
   it('gives params and image to the named second container; exit-code, result and labelled lines come from it', async () => {
-    await batch.createNamespacedJob({ namespace: ns, body: shaped('two-containers', [
-      container('helper', { SIM_LOG: 'helper says hi', SIM_TERMINATION_MESSAGE: 'not the result' }),
-      container('worker', { RUN_DATE: 'yesterday', SIM_DURATION: '500ms', SIM_TERMINATION_MESSAGE: '{"rows":42}' }),
+    await batch.createNamespacedJob({ namespace: ns, body: shapedJob('two-containers', [
+      simContainer('helper', { SIM_LOG: 'helper says hi', SIM_TERMINATION_MESSAGE: 'not the result' }),
+      simContainer('worker', { RUN_DATE: 'yesterday', SIM_DURATION: '500ms', SIM_TERMINATION_MESSAGE: '{"rows":42}' }),
     ]) });
     const { reporter, error } = await runAction(kc, {
       job: 'two-containers', namespace: ns, container: 'worker', params: '{"RUN_DATE":"2026-12-07"}', image: 'registry.example.com/worker:2',
@@ -60,9 +48,9 @@ describe('input container', () => {
   });
 
   it("reports the app container's exit code, not that of a container that failed later", async () => {
-    await batch.createNamespacedJob({ namespace: ns, body: shaped('app-fails', [
-      container('cloud-sql-proxy', { SIM_DURATION: '1500ms', SIM_EXIT_CODE: '137' }),
-      container('etl', { SIM_EXIT_CODE: '4' }),
+    await batch.createNamespacedJob({ namespace: ns, body: shapedJob('app-fails', [
+      simContainer('cloud-sql-proxy', { SIM_DURATION: '1500ms', SIM_EXIT_CODE: '137' }),
+      simContainer('etl', { SIM_EXIT_CODE: '4' }),
     ]) });
     const { reporter, error } = await runAction(kc, { job: 'app-fails', namespace: ns });
     expect(error?.message).toContain('ended Failed');
@@ -72,7 +60,7 @@ describe('input container', () => {
   });
 
   it('fails before creating anything when the name is no container, listing them', async () => {
-    await batch.createNamespacedJob({ namespace: ns, body: shaped('typo', [container('app', {})]) });
+    await batch.createNamespacedJob({ namespace: ns, body: shapedJob('typo', [simContainer('app', {})]) });
     const { error } = await runAction(kc, { job: 'typo', namespace: ns, container: 'ap' });
     expect(error?.message).toBe(`Input 'container' names container 'ap', which the pod template of jobs/${ns}/typo does not have among its containers. Containers: app.`);
     expect(await jobsFromSource(kc, ns, 'typo')).toEqual([]);
@@ -80,11 +68,11 @@ describe('input container', () => {
 });
 
 describe('native sidecars (initContainers with restartPolicy Always)', () => {
-  const mesh = (): V1Container => container('mesh', { SIM_DURATION: '1h', SIM_LOG: 'mesh up|mesh serving', SIM_LOG_INTERVAL: '100ms' }, { restartPolicy: 'Always' });
+  const mesh = (): V1Container => simContainer('mesh', { SIM_DURATION: '1h', SIM_LOG: 'mesh up|mesh serving', SIM_LOG_INTERVAL: '100ms' }, { restartPolicy: 'Always' });
 
   it('streams the sidecar labelled, ends when the app ends although the sidecar would run an hour, and ignores its exit 143', async () => {
-    await batch.createNamespacedJob({ namespace: ns, body: shaped('with-mesh', [
-      container('etl', { SIM_LOG: 'etl working|etl done', SIM_LOG_INTERVAL: '300ms', SIM_TERMINATION_MESSAGE: 'rows=9' }),
+    await batch.createNamespacedJob({ namespace: ns, body: shapedJob('with-mesh', [
+      simContainer('etl', { SIM_LOG: 'etl working|etl done', SIM_LOG_INTERVAL: '300ms', SIM_TERMINATION_MESSAGE: 'rows=9' }),
     ], [mesh()]) });
     const started = Date.now();
     const { reporter, error } = await runAction(kc, { job: 'with-mesh', namespace: ns, timeout: '60s' });
@@ -102,7 +90,7 @@ describe('native sidecars (initContainers with restartPolicy Always)', () => {
   });
 
   it("reports the app's exit code, never the sidecar's", async () => {
-    await batch.createNamespacedJob({ namespace: ns, body: shaped('mesh-app-fails', [container('etl', { SIM_EXIT_CODE: '3', SIM_DURATION: '500ms' })], [mesh()]) });
+    await batch.createNamespacedJob({ namespace: ns, body: shapedJob('mesh-app-fails', [simContainer('etl', { SIM_EXIT_CODE: '3', SIM_DURATION: '500ms' })], [mesh()]) });
     const { reporter, error } = await runAction(kc, { job: 'mesh-app-fails', namespace: ns, timeout: '60s' });
     expect(error?.message).toContain('ended Failed');
     expect(reporter.outputs['exit-code']).toBe('3');
@@ -112,9 +100,9 @@ describe('native sidecars (initContainers with restartPolicy Always)', () => {
 
 describe('legacy sidecars (a regular container that never exits)', () => {
   it('warns once, naming the sidecar, when the app has ended but the proxy keeps the Job running', async () => {
-    await batch.createNamespacedJob({ namespace: ns, body: shaped('legacy-proxy', [
-      container('etl', { SIM_DURATION: '300ms' }),
-      container('cloud-sql-proxy', { SIM_DURATION: '1h' }),
+    await batch.createNamespacedJob({ namespace: ns, body: shapedJob('legacy-proxy', [
+      simContainer('etl', { SIM_DURATION: '300ms' }),
+      simContainer('cloud-sql-proxy', { SIM_DURATION: '1h' }),
     ]) });
     const { reporter, error } = await runAction(kc, { job: 'legacy-proxy', namespace: ns, timeout: '6s' });
     expect(reporter.outputs.status).toBe('Cancelled');
@@ -126,9 +114,9 @@ describe('legacy sidecars (a regular container that never exits)', () => {
 });
 
 describe('legacy sidecars with ignore-sidecars', () => {
-  const legacy = (name: string, etl: Record<string, string>): V1Job => shaped(name, [
-    container('etl', { SIM_DURATION: '300ms', ...etl }),
-    container('cloud-sql-proxy', { SIM_DURATION: '1h', SIM_LOG: 'proxy ready' }),
+  const legacy = (name: string, etl: Record<string, string>): V1Job => shapedJob(name, [
+    simContainer('etl', { SIM_DURATION: '300ms', ...etl }),
+    simContainer('cloud-sql-proxy', { SIM_DURATION: '1h', SIM_LOG: 'proxy ready' }),
   ]);
   const gone = (name: string) => waitFor(async () => batch.readNamespacedJob({ namespace: ns, name }).then((j) => j.metadata?.deletionTimestamp !== undefined, () => true), { what: `jobs/${ns}/${name} deleted` });
 

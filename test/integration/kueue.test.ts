@@ -1,174 +1,229 @@
 /**
- * Kueue queues (issue 11) against the real local control plane. Kueue itself is not part of it:
- * the test plays Kueue's part on the Job (and on a Workload whose CRD it installs), as Kueue does.
- * Not tested against real Kueue.
+ * Kueue queues (issue 11) against the real Kueue v0.15.0 manager on a control plane of its own
+ * (`localcluster --kueue`): its webhook suspends the queued Job, its scheduler admits, preempts and
+ * re-admits Workloads by the ClusterQueue's quota. The tests only create the queue objects and
+ * change quotas, as an operator would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiextensionsV1Api, BatchV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { adminKubeConfig, createTestNamespace, jobsFromSource, waitFor } from '../support/cluster.js';
+import { createPriorityClass, createQueue, kueueNamespace, setCpuQuota, startKueueCluster, workloadsOf, type KueueCluster } from '../support/kueue-cluster.js';
 import { limitedKubeConfig } from '../support/limited-identity.js';
-import { readmeRole, readmeRoleWith } from '../support/readme-role.js';
+import { readmeRole } from '../support/readme-role.js';
 import { RecordingReporter } from '../support/recording-reporter.js';
 import { runAction } from '../support/run-action.js';
+import { annotationsOf, runStep, stagedAction } from '../support/runner-steps.js';
 import { sourceJob } from '../support/sources.js';
 
+let cluster: KueueCluster;
 let kc: KubeConfig;
 let batch: BatchV1Api;
 let ns: string;
 
 beforeAll(async () => {
-  kc = adminKubeConfig();
+  cluster = await startKueueCluster();
+  console.log(`localcluster --kueue: READY after ${cluster.startMs} ms`);
+  kc = cluster.kc;
   batch = kc.makeApiClient(BatchV1Api);
-  ns = await createTestNamespace('kueue');
-});
+  ns = await kueueNamespace(kc, 'kueue');
+}, 180_000);
+afterAll(async () => cluster?.stop());
 
-/**
- * Kueue is not part of the control plane: the test plays its part on the Job as Kueue does
- * (beyond-notes §3.2). Admission sets spec.suspend false; eviction or preemption sets it true again.
- * The action's side is real: it creates the Job suspended with the queue label and follows it.
- */
-describe('Kueue queues (the test plays Kueue)', () => {
-  const setSuspend = async (name: string, suspend: boolean): Promise<void> => {
-    await batch.patchNamespacedJob({ namespace: ns, name, body: { spec: { suspend } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-  };
-  const queuedRun = async (source: string, reporter: RecordingReporter): Promise<string> => {
-    let name = '';
-    await waitFor(async () => {
-      const [job] = await jobsFromSource(kc, ns, source);
-      name = job?.metadata?.name ?? '';
-      return reporter.lines.some((l) => l.startsWith(`Queued: jobs/${ns}/${name} `));
-    }, { what: `a queued run of ${source}` });
-    return name;
-  };
+/** The run's Job (the clone the action made from `source`) once it exists. */
+async function runJobOf(source: string, except: string[] = []): Promise<{ name: string; uid: string }> {
+  let found = { name: '', uid: '' };
+  await waitFor(async () => {
+    const job = (await jobsFromSource(kc, ns, source)).find((j) => !except.includes(j.metadata?.name ?? ''));
+    found = { name: job?.metadata?.name ?? '', uid: job?.metadata?.uid ?? '' };
+    return found.name !== '';
+  }, { what: `the run of ${source}` });
+  return found;
+}
 
-  it('waits while queued, says where, runs when admitted, and re-queues after a preemption', async () => {
-    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('queued', { env: { SIM_DURATION: '4s', SIM_TERMINATION_MESSAGE: 'done' } }) });
+async function workloadOf(uid: string): Promise<string> {
+  let name = '';
+  await waitFor(async () => {
+    name = (await workloadsOf(kc, ns, uid))[0]?.metadata.name ?? '';
+    return name !== '';
+  }, { what: `the Workload of Job ${uid}` });
+  return name;
+}
+
+const kueueLines = (r: RecordingReporter) => r.lines.filter((l) => l.startsWith('Kueue: '));
+
+describe('the real Kueue', () => {
+  it('holds the run while its ClusterQueue has no quota, says why once, and runs it when the quota is raised', async () => {
+    const clusterQueue = await createQueue(kc, ns, 'no-quota', '0');
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('wait-quota', { env: { SIM_TERMINATION_MESSAGE: 'done' } }) });
     const reporter = new RecordingReporter();
-    const run = runAction(kc, { job: 'queued', namespace: ns, queue: 'team-a-batch', timeout: '90s' }, { reporter });
-    const name = await queuedRun('queued', reporter);
-    const [created] = await jobsFromSource(kc, ns, 'queued');
-    expect(created?.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBe('team-a-batch');
-    expect(created?.spec?.suspend).toBe(true);
+    const run = runAction(kc, { job: 'wait-quota', namespace: ns, queue: 'no-quota', timeout: '90s' }, { reporter });
+    const { name, uid } = await runJobOf('wait-quota');
+    const workload = await workloadOf(uid);
+    const why = `Kueue: Workload ${workload} waits (Pending: couldn't assign flavors to pod set main: insufficient quota for cpu in flavor default-flavor, ` +
+      'previously considered podsets requests (0) + current podset request (10m) > maximum capacity (0)).';
+    await waitFor(() => reporter.lines.includes(why), { what: 'the line saying why it waits', timeoutMs: 20_000 });
     expect(reporter.lines).toContain(
-      `Queued: jobs/${ns}/${name} waits in LocalQueue 'team-a-batch' of namespace ${ns} until Kueue admits it (Suspended: JobSuspended, 'Job suspended'). Waiting; the timeout includes the time queued.`);
-    await new Promise((r) => setTimeout(r, 1500)); // stays queued: no Cancelled, no second queue line
+      `Queued: jobs/${ns}/${name} waits in LocalQueue 'no-quota' of namespace ${ns} until Kueue admits it (Suspended: JobSuspended, 'Job suspended'). Waiting; the timeout includes the time queued.`);
+    // Kueue's webhook suspended it and labelled it; Kueue keeps re-evaluating, the log stays quiet.
+    const held = await batch.readNamespacedJob({ namespace: ns, name });
+    expect(held.spec?.suspend).toBe(true);
+    expect(held.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBe('no-quota');
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(kueueLines(reporter)).toEqual([why]);
     expect(reporter.lines.filter((l) => l.startsWith('Queued: '))).toHaveLength(1);
-    expect(reporter.lines.some((l) => l.includes('Cancelled'))).toBe(false);
 
-    await setSuspend(name, false); // admitted
-    await waitFor(() => reporter.lines.includes('Status: Queued → Running') || reporter.lines.some((l) => /^Status: \w+ → Running$/.test(l)), { what: 'the run to start' });
-    await setSuspend(name, true); // preempted: Kueue stops it and re-queues it
-    await waitFor(() => reporter.lines.some((l) => l.startsWith(`Re-queued: Kueue stopped jobs/${ns}/${name} (evicted or preempted)`)), { what: 'the re-queue line' });
-    await setSuspend(name, false); // re-admitted
+    await setCpuQuota(kc, clusterQueue, '1');
     const { error } = await run;
     expect(error).toBeUndefined();
     expect(reporter.outputs.status).toBe('Success');
     expect(reporter.outputs.result).toBe('done');
+    expect(reporter.lines).toContain(`Kueue: Workload ${workload} admitted (Admitted: The workload is admitted).`);
+    expect(reporter.lines.indexOf('Status: Queued → Running')).toBeGreaterThan(reporter.lines.indexOf(why));
+    expect(reporter.annotations.filter((a) => a.title === 'No Kueue')).toEqual([]);
+  });
+
+  it('with room for one, the second run is Queued until the first has finished, then both succeed', async () => {
+    await createQueue(kc, ns, 'room-for-one', '10m');
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('one-slot', { env: { SIM_DURATION: '4s' } }) });
+    const first = new RecordingReporter();
+    const firstRun = runAction(kc, { job: 'one-slot', namespace: ns, queue: 'room-for-one', timeout: '90s' }, { reporter: first });
+    await waitFor(() => first.lines.includes('Status: Queued → Running') || first.lines.some((l) => /^Status: \w+ → Running$/.test(l)), { what: 'the first run to start' });
+    const firstJob = first.outputs['run-id'] ?? (await runJobOf('one-slot')).name;
+    const second = new RecordingReporter();
+    const secondRun = runAction(kc, { job: 'one-slot', namespace: ns, queue: 'room-for-one', timeout: '90s' }, { reporter: second });
+    const { uid } = await runJobOf('one-slot', [firstJob]);
+    const workload = await workloadOf(uid);
+    await waitFor(() => kueueLines(second).length > 0, { what: 'the second run to say why it waits', timeoutMs: 20_000 });
+    expect(kueueLines(second)[0]).toBe(`Kueue: Workload ${workload} waits (Pending: couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default-flavor, 10m more needed).`);
+    const [a, b] = await Promise.all([firstRun, secondRun]);
+    expect([a.error, b.error]).toEqual([undefined, undefined]);
+    expect([first.outputs.status, second.outputs.status]).toEqual(['Success', 'Success']);
+    expect(second.lines).toContain(`Kueue: Workload ${workload} admitted (Admitted: The workload is admitted).`);
+    // Admitted only after the first had finished: its Job completed before the second started.
+    const firstDone = (await batch.readNamespacedJob({ namespace: ns, name: firstJob })).status?.completionTime;
+    const secondStart = (await batch.readNamespacedJob({ namespace: ns, name: second.outputs['run-id'] ?? '' })).status?.startTime;
+    expect(new Date(secondStart ?? 0).getTime()).toBeGreaterThanOrEqual(new Date(firstDone ?? Date.now()).getTime() - 1000);
+  });
+
+  it('a higher-priority Workload preempts the run: it is printed, the run waits, is re-admitted and succeeds', async () => {
+    await createQueue(kc, ns, 'preempting', '10m');
+    await createPriorityClass(kc, 'urgent', 1000);
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('preempted', { env: { SIM_DURATION: '8s' } }) });
+    const reporter = new RecordingReporter();
+    const run = runAction(kc, { job: 'preempted', namespace: ns, queue: 'preempting', timeout: '120s' }, { reporter });
+    await waitFor(() => reporter.lines.includes('Status: Queued → Running'), { what: 'the run to start' });
+    const { name, uid } = await runJobOf('preempted');
+    const workload = await workloadOf(uid);
+    // Someone else's urgent Job in the same ClusterQueue.
+    const urgent = sourceJob('urgent', { env: { SIM_DURATION: '2s' }, spec: { suspend: false } });
+    urgent.metadata = { name: 'urgent', labels: { 'kueue.x-k8s.io/queue-name': 'preempting', 'kueue.x-k8s.io/priority-class': 'urgent' } };
+    await batch.createNamespacedJob({ namespace: ns, body: urgent });
+    await waitFor(() => reporter.lines.some((l) => l.startsWith(`Re-queued: Kueue stopped jobs/${ns}/${name} (evicted or preempted)`)), { what: 'the re-queue line', timeoutMs: 20_000 });
+    const { error } = await run;
+    expect(error).toBeUndefined();
+    expect(reporter.outputs.status).toBe('Success');
+    const lines = kueueLines(reporter);
+    const evicted = lines.findIndex((l) => l.startsWith(`Kueue: Workload ${workload} evicted (Preempted: `));
+    expect(evicted, lines.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(evicted + 1).some((l) => l === `Kueue: Workload ${workload} admitted (Admitted: The workload is admitted).`), lines.join('\n')).toBe(true);
+    // The urgent Job ran while ours waited.
+    expect((await batch.readNamespacedJob({ namespace: ns, name: 'urgent' })).status?.succeeded).toBe(1);
   });
 
   it('at the timeout deletes a run still queued, saying so and where', async () => {
+    await createQueue(kc, ns, 'full', '0');
     await batch.createNamespacedJob({ namespace: ns, body: sourceJob('never-admitted') });
-    const { reporter, error } = await runAction(kc, { job: 'never-admitted', namespace: ns, queue: 'full-queue', timeout: '4s' });
+    const { reporter, error } = await runAction(kc, { job: 'never-admitted', namespace: ns, queue: 'full', timeout: '6s' });
     const name = reporter.outputs['run-id'] ?? '';
     expect(reporter.outputs.status).toBe('Cancelled');
     expect(reporter.outputs.reason).toBe('Timeout');
     expect(error?.message).toContain(
-      `The timeout of 4 s passed while jobs/${ns}/${name} was still queued in LocalQueue 'full-queue' of namespace ${ns} (not admitted); it was deleted.`);
-    await waitFor(async () => batch.readNamespacedJob({ namespace: ns, name }).then((j) => j.metadata?.deletionTimestamp !== undefined, () => true), { what: `jobs/${ns}/${name} deleted` });
-    // This control plane has no Kueue: the action says nothing may admit the Job.
-    expect(reporter.annotations.filter((a) => a.title === 'No Kueue').map((a) => a.message)).toEqual([
-      "The Job carries label kueue.x-k8s.io/queue-name, but the cluster serves no Kueue Workload API (workloads.kueue.x-k8s.io), so Kueue seems not to be installed and nothing may admit it: " +
-      "it stays suspended until someone sets spec.suspend: false or the timeout passes. Remove the label (or input 'queue') where Kueue does not run."]);
+      `The timeout of 6 s passed while jobs/${ns}/${name} was still queued in LocalQueue 'full' of namespace ${ns} (not admitted); it was deleted.`);
+    await waitFor(async () => batch.readNamespacedJob({ namespace: ns, name }).then(() => false, () => true), { what: `jobs/${ns}/${name} deleted` });
+    expect(kueueLines(reporter).some((l) => l.includes('waits (Pending: '))).toBe(true);
+    expect(reporter.annotations.filter((a) => a.title === 'No Kueue')).toEqual([]);
   });
 
   it('a person suspending a running Job without a queue label still ends it Cancelled (JobSuspended)', async () => {
     await batch.createNamespacedJob({ namespace: ns, body: sourceJob('paused-by-hand', { env: { SIM_DURATION: '30s' } }) });
     const reporter = new RecordingReporter();
     const run = runAction(kc, { job: 'paused-by-hand', namespace: ns, timeout: '60s' }, { reporter });
-    let name = '';
-    await waitFor(async () => {
-      name = (await jobsFromSource(kc, ns, 'paused-by-hand'))[0]?.metadata?.name ?? '';
-      return reporter.lines.some((l) => /^Status: \w+ → Running$/.test(l));
-    }, { what: 'the run to start' });
-    await setSuspend(name, true);
+    await waitFor(() => reporter.lines.some((l) => /^Status: \w+ → Running$/.test(l)), { what: 'the run to start' });
+    const { name } = await runJobOf('paused-by-hand');
+    // Kueue (manageJobsWithoutQueueName: false) leaves it alone: no Workload, not suspended by it.
+    expect((await batch.readNamespacedJob({ namespace: ns, name })).spec?.suspend).toBe(false);
+    await batch.patchNamespacedJob({ namespace: ns, name, body: { spec: { suspend: true } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     const { error } = await run;
     expect(reporter.outputs.status).toBe('Cancelled');
     expect(reporter.outputs.reason).toBe('JobSuspended');
     expect(error?.message).toContain(`Job jobs/${ns}/${name} ended Cancelled (JobSuspended`);
-    expect(reporter.lines.some((l) => l.startsWith('Queued: '))).toBe(false);
+    expect(reporter.lines.some((l) => l.startsWith('Queued: ') || l.startsWith('Kueue: '))).toBe(false);
   });
+});
 
-  describe("with Kueue's Workload API served (the test writes the Workload as Kueue would)", () => {
-    const crds = () => kc.makeApiClient(ApiextensionsV1Api);
-    const custom = () => kc.makeApiClient(CustomObjectsApi);
-    const WL = { group: 'kueue.x-k8s.io', version: 'v1beta2', plural: 'workloads' };
-    beforeAll(async () => {
-      // Only the Workload API's shape, no Kueue behind it: the test plays the controller.
-      await crds().createCustomResourceDefinition({ body: {
-        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'workloads.kueue.x-k8s.io' },
-        spec: { group: 'kueue.x-k8s.io', scope: 'Namespaced', names: { plural: 'workloads', singular: 'workload', kind: 'Workload', listKind: 'WorkloadList' },
-          versions: [{ name: 'v1beta2', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } } }] },
-      } });
-      await waitFor(async () => { await custom().listNamespacedCustomObject({ ...WL, namespace: ns }); return true; }, { what: 'the Workload API to be served' });
-    });
-    afterAll(async () => {
-      await crds().deleteCustomResourceDefinition({ name: 'workloads.kueue.x-k8s.io' }).catch(() => undefined);
-    });
+describe("the real Kueue, with the README's minimal Role (no Workload rule)", () => {
+  it("follows Kueue's events instead and says once what the Workload rule would add", async () => {
+    const clusterQueue = await createQueue(kc, ns, 'minimal-role', '0');
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('wl-rbac') });
+    const reporter = new RecordingReporter();
+    const run = runAction(await limitedKubeConfig(kc, ns, 'minimal', readmeRole()), { job: 'wl-rbac', namespace: ns, queue: 'minimal-role', timeout: '90s' }, { reporter });
+    const { uid } = await runJobOf('wl-rbac');
+    const workload = await workloadOf(uid);
+    const why = `Kueue: Workload ${workload} waits (Pending: couldn't assign flavors to pod set main: insufficient quota for cpu in flavor default-flavor, ` +
+      'previously considered podsets requests (0) + current podset request (10m) > maximum capacity (0)) (from its events).';
+    await waitFor(() => reporter.lines.includes(why), { what: 'the line from the Workload\'s events', timeoutMs: 20_000 });
+    await setCpuQuota(kc, clusterQueue, '1');
+    const { error } = await run;
+    expect(error).toBeUndefined();
+    expect(reporter.outputs.status).toBe('Success');
+    expect(reporter.lines.filter((l) => l.startsWith('Cannot list Kueue Workloads'))).toEqual([
+      `Cannot list Kueue Workloads in namespace ${ns} (forbidden), so the run follows Kueue's events instead, which are sampled and may be missed; ` +
+      "granting list on workloads.kueue.x-k8s.io (the Kueue rule in the README) would show the Workload's conditions as they change (why it waits, admission, eviction)."]);
+    expect(kueueLines(reporter)).toContain(`Kueue: Workload ${workload} waits (Pending: couldn't assign flavors to pod set main: insufficient quota for cpu in flavor default-flavor, ` +
+      'previously considered podsets requests (0) + current podset request (10m) > maximum capacity (0)) (from its events).');
+    expect(kueueLines(reporter)).toContain(`Kueue: Workload ${workload} admitted (Admitted: Admitted by ClusterQueue ${clusterQueue}, wait time since reservation was 0s) (from its events).`);
+  });
+});
 
-    it('says why it waits from the Workload, once per change, and that it was admitted', async () => {
-      await batch.createNamespacedJob({ namespace: ns, body: sourceJob('wl-queued', { env: { SIM_DURATION: '300ms' } }) });
-      const reporter = new RecordingReporter();
-      const run = runAction(kc, { job: 'wl-queued', namespace: ns, queue: 'team-a-batch', timeout: '60s' }, { reporter });
-      const name = await queuedRun('wl-queued', reporter);
-      const uid = (await batch.readNamespacedJob({ namespace: ns, name })).metadata?.uid ?? '';
-      const workload = (conditions: object[], admission?: object) => ({
-        apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'Workload',
-        metadata: { name: `job-${name}-1a2b3`, labels: { 'kueue.x-k8s.io/job-uid': uid } },
-        spec: { queueName: 'team-a-batch' }, status: { conditions, ...(admission ? { admission } : {}) },
-      });
-      const waiting = { type: 'QuotaReserved', status: 'False', reason: 'WaitingForQuota', message: "couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default, 1 more needed", lastTransitionTime: new Date().toISOString() };
-      await custom().createNamespacedCustomObject({ ...WL, namespace: ns, body: workload([waiting]) });
-      const waitLine = `Kueue: Workload job-${name}-1a2b3 waits (WaitingForQuota: couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default, 1 more needed).`;
-      await waitFor(() => reporter.lines.includes(waitLine), { what: 'the WaitingForQuota line', timeoutMs: 15_000 });
-      await new Promise((r) => setTimeout(r, 6000)); // another look at the unchanged Workload prints nothing
-      expect(reporter.lines.filter((l) => l === waitLine)).toHaveLength(1);
-      // Admission, as Kueue does it: the Workload admitted, then the Job unsuspended.
-      const current = await custom().getNamespacedCustomObject({ ...WL, namespace: ns, name: `job-${name}-1a2b3` }) as { metadata: object };
-      await custom().replaceNamespacedCustomObject({ ...WL, namespace: ns, name: `job-${name}-1a2b3`, body: { ...workload([
-        { type: 'QuotaReserved', status: 'True', reason: 'QuotaReserved', message: 'Quota reserved in ClusterQueue team-a-cq', lastTransitionTime: new Date().toISOString() },
-        { type: 'Admitted', status: 'True', reason: 'Admitted', message: 'The workload is admitted', lastTransitionTime: new Date().toISOString() },
-      ], { clusterQueue: 'team-a-cq' }), metadata: current.metadata } });
-      await setSuspend(name, false);
-      const { error } = await run;
-      expect(error).toBeUndefined();
-      expect(reporter.outputs.status).toBe('Success');
-      expect(reporter.lines).toContain(`Kueue: Workload job-${name}-1a2b3 admitted (Admitted: The workload is admitted).`);
-      expect(reporter.annotations.some((a) => a.title === 'No Kueue')).toBe(false);
-    });
+describe('the bundled action, as the runner runs it', () => {
+  let action: ReturnType<typeof stagedAction>;
+  beforeAll(() => {
+    action = stagedAction();
+  });
+  afterAll(() => action?.dispose());
 
-    it("with the README's minimal Role says once that it cannot see why; with its Kueue rule it can", async () => {
-      await batch.createNamespacedJob({ namespace: ns, body: sourceJob('wl-rbac') });
-      const minimal = await runAction(await limitedKubeConfig(kc, ns, 'minimal', readmeRole()), { job: 'wl-rbac', namespace: ns, queue: 'q', timeout: '4s' });
-      expect(minimal.reporter.lines.filter((l) => l.startsWith('Cannot list Kueue Workloads'))).toEqual([
-        `Cannot list Kueue Workloads in namespace ${ns} (forbidden), so why the Job waits (e.g. WaitingForQuota) is not shown; granting list on workloads.kueue.x-k8s.io (the Kueue rule in the README) would show it.`]);
-      expect(minimal.reporter.outputs.status).toBe('Cancelled');
+  it('a queued run says why it waits, is admitted when the quota is raised, and succeeds', async () => {
+    const clusterQueue = await createQueue(kc, ns, 'bundle', '0');
+    await batch.createNamespacedJob({ namespace: ns, body: sourceJob('bundled-queued') });
+    const raise = (async () => {
+      const { uid } = await runJobOf('bundled-queued');
+      await workloadOf(uid);
+      await new Promise((r) => setTimeout(r, 3000));
+      await setCpuQuota(kc, clusterQueue, '1');
+    })();
+    const main = await runStep('main', { root: action.root, inputs: { job: 'bundled-queued', namespace: ns, kubeconfig: cluster.kubeconfigText, queue: 'bundle', timeout: '90s' } });
+    await raise;
+    expect(main.code).toBe(0);
+    expect(main.outputs.status).toBe('Success');
+    const runId = main.outputs['run-id'] ?? '';
+    const stdout = main.stdout.split('\n');
+    expect(stdout).toContain(`Queued: jobs/${ns}/${runId} waits in LocalQueue 'bundle' of namespace ${ns} until Kueue admits it (Suspended: JobSuspended, 'Job suspended'). Waiting; the timeout includes the time queued.`);
+    expect(stdout.some((l) => /^Kueue: Workload \S+ waits \(Pending: couldn't assign flavors to pod set main: insufficient quota for cpu/.test(l))).toBe(true);
+    expect(stdout.some((l) => /^Kueue: Workload \S+ admitted \(Admitted: The workload is admitted\)\.$/.test(l))).toBe(true);
+    expect(annotationsOf(main.commands).filter((a) => a.level !== 'notice')).toEqual([]);
+  });
+});
 
-      const reporter = new RecordingReporter();
-      const run = runAction(await limitedKubeConfig(kc, ns, 'kueue-reader', readmeRoleWith('Kueue')), { job: 'wl-rbac', namespace: ns, queue: 'q', timeout: '8s' }, { reporter });
-      let name = '';
-      await waitFor(async () => {
-        const jobs = await jobsFromSource(kc, ns, 'wl-rbac');
-        name = jobs.find((j) => !j.metadata?.deletionTimestamp && j.metadata?.name !== minimal.reporter.outputs['run-id'])?.metadata?.name ?? '';
-        return name !== '';
-      }, { what: 'the second run' });
-      const uid = (await batch.readNamespacedJob({ namespace: ns, name })).metadata?.uid ?? '';
-      await custom().createNamespacedCustomObject({ ...WL, namespace: ns, body: {
-        apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'Workload', metadata: { name: `job-${name}-9z8y7`, labels: { 'kueue.x-k8s.io/job-uid': uid } },
-        status: { conditions: [{ type: 'QuotaReserved', status: 'False', reason: 'ExceedsMaxQuota', message: 'requests exceed the quota' }] },
-      } });
-      await run;
-      expect(reporter.lines).toContain(`Kueue: Workload job-${name}-9z8y7 waits (ExceedsMaxQuota: requests exceed the quota).`);
-      expect(reporter.lines.some((l) => l.startsWith('Cannot list Kueue Workloads'))).toBe(false);
-    });
+describe('a cluster without Kueue (the shared control plane)', () => {
+  it('warns once that nothing may admit the labelled Job, and deletes it at the timeout', async () => {
+    const plain = adminKubeConfig();
+    const namespace = await createTestNamespace('no-kueue');
+    await plain.makeApiClient(BatchV1Api).createNamespacedJob({ namespace, body: sourceJob('no-kueue') });
+    const { reporter, error } = await runAction(plain, { job: 'no-kueue', namespace, queue: 'team-a', timeout: '4s' });
+    expect(reporter.outputs.status).toBe('Cancelled');
+    expect(error?.message).toContain(`was still queued in LocalQueue 'team-a' of namespace ${namespace} (not admitted); it was deleted.`);
+    expect(reporter.annotations.filter((a) => a.title === 'No Kueue').map((a) => a.message)).toEqual([
+      'The Job carries label kueue.x-k8s.io/queue-name, but the cluster serves no Kueue Workload API (workloads.kueue.x-k8s.io), so Kueue seems not to be installed and nothing may admit it: ' +
+      "it stays suspended until someone sets spec.suspend: false or the timeout passes. Remove the label (or input 'queue') where Kueue does not run."]);
   });
 });

@@ -8,14 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE, clusterResourceId } from '../fakes/arm.js';
-import { connectIdentityProviders, type IdentityWorld } from '../fakes/identity-providers.js';
+import { type IdentityWorld } from '../fakes/identity-providers.js';
 import { adminKubeConfig, createTestNamespace, jobsFromSource } from '../support/cluster.js';
 import { readmeRole } from '../support/readme-role.js';
 import { annotationsOf, leaksOf, runStep, stagedAction } from '../support/runner-steps.js';
 import { sourceJob } from '../support/sources.js';
-import { bindRole, entraUser, localApiServer } from '../support/cluster-identities.js';
+import { bindRole, entraUser, localApiServer, sharedIdentityWorld, oidcRunnerEnv } from '../support/cluster-identities.js';
 
 let world: IdentityWorld;
 let admin: KubeConfig;
@@ -23,9 +23,7 @@ let ns: string;
 let action: ReturnType<typeof stagedAction>;
 
 beforeAll(async () => {
-  const shared = inject('identityProviders');
-  if (!shared) throw new Error('the integration global setup provides the identity world the control plane trusts');
-  world = connectIdentityProviders(shared);
+  world = sharedIdentityWorld();
   admin = adminKubeConfig();
   ns = await createTestNamespace('runner-azure');
   action = stagedAction();
@@ -51,13 +49,7 @@ describe('the bundled main step signs in to AKS through the runner’s OIDC toke
         job: 'nightly-export', namespace: ns,
         'client-id': app.clientId, 'tenant-id': info.tenantId, 'subscription-id': subscriptionId, 'resource-group': 'rg-jobs', 'cluster-name': 'aks-jobs',
       },
-      env: {
-        ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
-        NODE_EXTRA_CA_CERTS: info.caPemPath,
-        POLYSYNC_AZURE_AUTHORITY_HOST: info.authorityHost,
-        POLYSYNC_ARM_ENDPOINT: info.armEndpoint,
-      },
+      env: oidcRunnerEnv(job, info),
     });
 
     // The Job ran to its end, created with the app's Entra identity: the run had no other credential,

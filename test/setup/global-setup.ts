@@ -1,7 +1,7 @@
 // vitest globalSetup for the integration project: start the identity fakes (GitHub's token
-// service, Entra ID, ARM), then build the local control plane (cached by a hash of its sources)
-// and start one instance for the whole run, trusting the Entra fake's tokens as AKS trusts Entra
-// ID's. Tests get inject('kubeconfigPath') and inject('identityProviders').
+// service, Entra ID, ARM), then build the local control plane and Kueue (cached by a hash of their
+// sources) and start one instance for the whole run, without Kueue (kueue.test.ts starts its
+// own), trusting the Entra fake's tokens as AKS trusts Entra ID's. Tests get inject('kubeconfigPath') and inject('identityProviders').
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parseRunSettings } from '../../src/core/parse-settings.js';
 import type { InputName } from '../../src/core/names.js';
-import type { Clock } from '../../src/core/ports.js';
+import type { Clock, JobCluster } from '../../src/core/ports.js';
 import type { RunContext } from '../../src/core/settings.js';
 import { KubeJobCluster } from '../../src/kubernetes/job-cluster.js';
 import { runJob, type RunResult } from '../../src/run/run-job.js';
@@ -30,14 +30,18 @@ export interface InProcessRun {
 export async function runAction(
   kc: KubeConfig,
   inputs: Partial<Record<InputName, string>>,
-  options: { signal?: AbortSignal; reporter?: RecordingReporter; monitorUrl?: string; clock?: Clock; random?: () => number } = {},
+  options: {
+    signal?: AbortSignal; reporter?: RecordingReporter; monitorUrl?: string; clock?: Clock; random?: () => number;
+    /** Another JobCluster than client-node's on `kc` (the runCommand one). */
+    cluster?: (reporter: RecordingReporter, clock: Clock) => JobCluster;
+  } = {},
 ): Promise<InProcessRun> {
   const reporter = options.reporter ?? new RecordingReporter();
   const all: Record<string, string> = { ...actionDefaults(), ...inputs };
   try {
     const settings = parseRunSettings((name) => all[name] ?? '');
     const clock = options.clock ?? systemClock;
-    const cluster = new KubeJobCluster(kc, clock, reporter);
+    const cluster = options.cluster?.(reporter, clock) ?? new KubeJobCluster(kc, clock, reporter);
     // As src/github/signals.ts does: the reason tells the orchestrator why the run was aborted.
     const controller = new AbortController();
     if (options.signal?.aborted) controller.abort(options.signal.reason);

@@ -1,5 +1,5 @@
 /** Source Jobs and CronJobs as platform teams keep them, driven by the pod simulator's SIM_* env. */
-import type { V1CronJob, V1EnvVar, V1Job, V1JobSpec } from '@kubernetes/client-node';
+import type { V1Container, V1CronJob, V1EnvVar, V1Job, V1JobSpec } from '@kubernetes/client-node';
 
 export interface SourceOptions {
   readonly env?: Record<string, string>;
@@ -47,4 +47,19 @@ export function sourceCronJob(name: string, o: SourceOptions & { suspend?: boole
       jobTemplate: { metadata: { labels: { team: 'data' } }, spec: { backoffLimit: 0, template: podSpec(o), ...o.spec } },
     },
   };
+}
+
+/** A simulated container named `name`, driven by `env` (SIM_*), with small requests. */
+export function simContainer(name: string, env: Record<string, string>, extra: Partial<V1Container> = {}): V1Container {
+  return {
+    name, image: `registry.example.com/${name}:1`, resources: { requests: { cpu: '10m', memory: '16Mi' } },
+    env: Object.entries(env).map(([n, value]) => ({ name: n, value })), ...extra,
+  };
+}
+
+/** A source Job whose pod runs `containers` (and `initContainers`), as sourceJob's otherwise. */
+export function shapedJob(name: string, containers: V1Container[], initContainers?: V1Container[]): V1Job {
+  const job = sourceJob(name);
+  job.spec!.template.spec = { ...job.spec!.template.spec, containers, ...(initContainers ? { initContainers } : {}) };
+  return job;
 }

@@ -19,7 +19,7 @@ const WEBHOOK = {
   AZURE_CLIENT_ID: GUID_A, AZURE_TENANT_ID: GUID_B, AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token',
   AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com/',
 };
-const AZURE_REST = { subscriptionId: GUID_A, resourceGroup: 'rg', clusterName: 'aks', environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange' } as const;
+const AZURE_REST = { subscriptionId: GUID_A, resourceGroup: 'rg', clusterName: 'aks', environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange', privateCluster: 'false' } as const;
 
 function parseError(inputs: Inputs, f: RunnerFacts): string {
   try {

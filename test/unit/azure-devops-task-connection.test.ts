@@ -50,7 +50,7 @@ describe('connectionType managedIdentity', () => {
     expect(typeof settings === 'string' ? settings : { connection: settings.connection, auth: settings.auth }).toEqual({
       connection: {
         kind: 'azure', signIn: { kind: 'managed-identity' }, clientId, tenantId: '', subscriptionId: SUBSCRIPTION, resourceGroup: 'rg',
-        clusterName: 'aks', environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange',
+        clusterName: 'aks', environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange', privateCluster: 'false',
       },
       auth: { type: 'managed-identity', reason: undefined },
     });

@@ -82,4 +82,33 @@ describe('createWithRetry', () => {
     await expect(attempt).rejects.toBeInstanceOf(KubernetesApiError);
     expect(calls).toBe(1);
   });
+
+  // Found by the throttling campaign (npm run chaos, seed 3716748443).
+  it('keeps trying through a run of 429s, each wait at least its backoff and at least Retry-After', async () => {
+    const clock = fakeClock();
+    const throttled = () => new ApiException(429, 'x', '{"reason":"TooManyRequests","message":"slow down"}', { 'retry-after': '1' });
+    let calls = 0;
+    const created = await createWithRetry(job('s1'), {
+      create: async (j) => {
+        if (++calls <= 7) throw throttled();
+        return { ...j, metadata: { ...j.metadata, uid: 'u3' } };
+      },
+      read: async () => undefined,
+    }, { object: 'jobs/ns/etl-bcdfg', clock, signal: new AbortController().signal });
+    expect(created.metadata?.uid).toBe('u3');
+    expect(clock.slept).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  });
+
+  it('gives up on a server that only throttles after ten attempts', async () => {
+    let calls = 0;
+    const attempt = createWithRetry(job('s1'), {
+      create: async () => {
+        calls++;
+        throw new ApiException(429, 'x', '{"reason":"TooManyRequests","message":"slow down"}', { 'retry-after': '1' });
+      },
+      read: async () => undefined,
+    }, { object: 'jobs/ns/etl-bcdfg', clock: fakeClock(), signal: new AbortController().signal });
+    await expect(attempt).rejects.toMatchObject({ statusCode: 429 });
+    expect(calls).toBe(10);
+  });
 });

@@ -59,10 +59,14 @@ describe('KubernetesApiError', () => {
     [503, undefined, '',
       'Could not create jobs/team-a/export-x2b4c (503). The API server is overloaded or unavailable; run the step again later.'],
     [undefined, undefined, 'connect ECONNREFUSED 10.0.0.1:443',
-      'Could not create jobs/team-a/export-x2b4c: connect ECONNREFUSED 10.0.0.1:443. Check that the API server is reachable from the runner and that the kubeconfig points at the right cluster.'],
-  ])('%s %s', (statusCode, reason, detail, message) => {
+      'Could not create jobs/team-a/export-x2b4c: connect ECONNREFUSED 10.0.0.1:443. Check that the API server is reachable from the runner (network, firewall, authorized IP ranges) and that the kubeconfig points at the right cluster.'],
+    // The start-up campaign (npm run chaos): with no answer, the address itself may be what is wrong.
+    [undefined, undefined, 'fetch failed (ECONNREFUSED)',
+      'Could not create jobs/team-a/export-x2b4c: fetch failed (ECONNREFUSED). Check that the API server https://aks-x.hcp.westeurope.azmk8s.io:443 is reachable from the runner (network, firewall, authorized IP ranges) and that the kubeconfig points at the right cluster.',
+      'https://aks-x.hcp.westeurope.azmk8s.io:443'],
+  ])('%s %s', (statusCode, reason, detail, message, server?: string) => {
     const cause = new Error('raw');
-    const e = new KubernetesApiError({ ...base, statusCode, reason, detail, cause });
+    const e = new KubernetesApiError({ ...base, statusCode, reason, detail, cause, ...(server === undefined ? {} : { server }) });
     expect([e.name, e.message, e.statusCode, e.reason, e.object, e.cause]).toEqual([
       'KubernetesApiError', message, statusCode, reason, 'jobs/team-a/export-x2b4c', cause,
     ]);

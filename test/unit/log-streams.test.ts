@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Clock, JobCluster, LogLine } from '../../src/core/ports.js';
 import { LogStreams } from '../../src/run/log-streams.js';
+import { KubernetesApiError } from '../../src/core/errors.js';
 import { RecordingReporter } from '../support/recording-reporter.js';
 
 const LINES: LogLine[] = Array.from({ length: 10 }, (_, i) => ({ time: `2026-12-07T10:00:0${i}.5Z`, text: `line ${i + 1}` }));
@@ -23,13 +24,13 @@ function pod(state: 'running' | 'terminated'): V1Pod {
  * A cluster whose log requests follow a script: each call serves the lines from its sinceTime,
  * ending after `take` lines (clean end), throwing, or at the end of the log.
  */
-function scripted(calls: Array<{ take?: number; fail?: boolean; after?: () => void }>) {
+function scripted(calls: Array<{ take?: number; fail?: boolean | Error; after?: () => void }>) {
   const requests: Array<string | undefined> = [];
   const cluster = {
     followLog: async (_ns: string, _pod: string, _c: string, onLine: (l: LogLine) => void, _signal: AbortSignal, sinceTime?: string) => {
       const call = calls[requests.length] ?? calls.at(-1) ?? {};
       requests.push(sinceTime);
-      if (call.fail) throw new Error('connection reset');
+      if (call.fail) throw call.fail instanceof Error ? call.fail : new Error('connection reset');
       const from = sinceTime === undefined ? LINES : LINES.filter((l) => l.time.slice(0, 19) >= sinceTime.slice(0, 19));
       for (const line of from.slice(0, call.take ?? from.length)) onLine(line);
       call.after?.();
@@ -59,34 +60,51 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('LogStreams', () => {
-  it('a stream that ends cleanly while the container runs is reopened and resumes after the last line printed', async () => {
+  it('a stream that ends cleanly while the container runs is looked at again at once and resumes after the last line printed', async () => {
     const c = clock();
     const { cluster, requests } = scripted([{ take: 4 }, {}]);
     const reporter = new RecordingReporter();
     const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
     logs.onPod(pod('running'));
-    await until(() => c.waiting() === 1); // settling after the first, cut stream: still running
-    c.release();
-    await until(() => requests.length === 2);
+    await until(() => c.waiting() === 1); // the look found six more lines, then settles
+    expect(requests).toEqual([undefined, '2026-12-07T10:00:03Z']);
     logs.onPod(pod('terminated'));
     await logs.drain(5000);
     expect(reporter.lines).toEqual(LINES.map((l) => l.text));
-    // the reopen from line 4's second; then, as the exit was seen only after that stream ended, one look more
+    // the look printed lines until the exit was seen: it may have been cut too, so one look more
     expect(requests).toEqual([undefined, '2026-12-07T10:00:03Z', '2026-12-07T10:00:09Z']);
     expect(reporter.annotations).toEqual([]);
   });
 
-  it('a stream cut just before the container exits gets one more look, which finds the rest', async () => {
+  it('a clean end before the pod watch says the container exited is checked at once, not after the watch', async () => {
     const c = clock();
-    const { cluster, requests } = scripted([{ take: 6 }, {}]);
+    const { cluster, requests } = scripted([{}]);
     const reporter = new RecordingReporter();
     const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
     logs.onPod(pod('running'));
     await until(() => c.waiting() === 1);
-    logs.onPod(pod('terminated')); // the watch says it exited while we were settling
+    // the look went out while the watch still said running, and found nothing new
+    expect(requests).toEqual([undefined, '2026-12-07T10:00:09Z']);
+    logs.onPod(pod('terminated'));
     await logs.drain(5000);
     expect(reporter.lines).toEqual(LINES.map((l) => l.text));
     expect(requests).toHaveLength(2);
+  });
+
+  it('a look that finds nothing while the container still runs reopens with backoff and resumes', async () => {
+    const c = clock();
+    const { cluster, requests } = scripted([{ take: 4 }, { take: 0 }, {}]);
+    const reporter = new RecordingReporter();
+    const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
+    logs.onPod(pod('running'));
+    await until(() => c.waiting() === 1);
+    c.release(); // still running after the settle wait: a cut, reopened
+    await until(() => requests.length === 3);
+    logs.onPod(pod('terminated'));
+    await logs.drain(5000);
+    expect(reporter.lines).toEqual(LINES.map((l) => l.text));
+    expect(requests.slice(0, 3)).toEqual([undefined, '2026-12-07T10:00:03Z', '2026-12-07T10:00:03Z']);
+    expect(reporter.annotations).toEqual([]);
   });
 
   it('a container already seen terminated when its stream ends costs no further request', async () => {
@@ -106,11 +124,9 @@ describe('LogStreams', () => {
     const reporter = new RecordingReporter();
     const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
     logs.onPod(pod('running'));
-    await until(() => c.waiting() === 1);
-    c.release();
     await logs.drain(5000);
     expect(reporter.lines).toEqual(['line 1', 'line 2']);
-    expect(requests.length).toBe(25); // the first stream, then 24 reopens
+    expect(requests.length).toBe(26); // the first stream, the look at once (failing too), then 24 reopens
     expect(reporter.annotations).toEqual([{
       level: 'warning',
       title: 'Log stream lost',
@@ -130,5 +146,44 @@ describe('LogStreams', () => {
       'The Job ended but not every log was printed within 0 s: still streaming 1 (a/main), cut short; ' +
         '2 never streamed because max-log-streams were busy (b/main, c/main). Read them with kubectl logs while the pods exist, or raise max-log-streams.',
     ]);
+  });
+
+  // Found by the outage campaign (npm run chaos, seed 1055420152): after a long API outage the
+  // reopen backoff had grown to 10 s, the Job ended meanwhile, and the 5 s drain gave up on the
+  // stream before it reopened: 182 of 300 lines were never printed.
+  it('a stream waiting out its backoff when the Job ends reopens at once and prints the rest', async () => {
+    const sleeps: number[] = [];
+    const patient: Clock = {
+      now: () => 0,
+      // Backoff never ends by itself here: only an abort (the drain's wake, or the run's) ends it.
+      sleep: (ms, signal) => {
+        sleeps.push(ms);
+        return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      },
+    };
+    const { cluster, requests } = scripted([{ take: 3 }, { fail: true }, {}]);
+    const reporter = new RecordingReporter();
+    const logs = new LogStreams(cluster, reporter, patient, 'ns', 4, false, new AbortController().signal);
+    logs.onPod(pod('running'));
+    await until(() => requests.length === 1 && sleeps.length === 1); // settling after the clean end
+    logs.onPod(pod('terminated')); // the exit, seen while settling: one more look, which fails
+    await until(() => requests.length === 2 && sleeps.length === 2); // now in its backoff
+    await logs.drain(200);
+    expect(reporter.lines).toEqual(LINES.map((l) => l.text));
+    expect(reporter.annotations).toEqual([]);
+  });
+
+  it('waits out a Retry-After in full even while the Job\'s logs drain', async () => {
+    const sleeps: number[] = [];
+    const c: Clock = { now: () => 0, sleep: async (ms) => { sleeps.push(ms); if (ms === 3000) await new Promise((r) => setTimeout(r, 30)); } };
+    const throttled = new KubernetesApiError({ operation: 'follow the log of', object: 'pods/ns/p/log', statusCode: 429, reason: 'TooManyRequests', detail: 'slow down', retryAfterSeconds: 3 });
+    const { cluster, requests } = scripted([{ fail: throttled }, {}]);
+    const reporter = new RecordingReporter();
+    const logs = new LogStreams(cluster, reporter, c, 'ns', 4, false, new AbortController().signal);
+    logs.onPod(pod('terminated'));
+    await logs.drain(10);
+    expect(sleeps).toEqual([3000]);
+    expect(requests).toHaveLength(2);
+    expect(reporter.lines).toEqual(LINES.map((l) => l.text));
   });
 });

@@ -5,7 +5,7 @@ import type { AzureConnection, AzureEnvironmentName } from '../../src/core/setti
 function azure(environment: AzureEnvironmentName, resourceGroup = 'rg-prod'): AzureConnection {
   return {
     kind: 'azure', signIn: { kind: 'oidc' }, clientId: 'c', tenantId: 't', subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroup, clusterName: 'aks-1',
-    environment, admin: false, audience: 'api://AzureADTokenExchange',
+    environment, admin: false, audience: 'api://AzureADTokenExchange', privateCluster: 'false',
   };
 }
 const PATH = '/#resource/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-1/workloads';

@@ -80,14 +80,14 @@ describe('parseRunSettings', () => {
     ['Azure sign-in with defaults', AZURE_JOB(), {
       connection: {
         kind: 'azure', signIn: { kind: 'oidc' }, clientId: GUID_A, tenantId: GUID_B, subscriptionId: GUID_A, resourceGroup: 'rg-prod', clusterName: 'aks-1',
-        environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange',
+        environment: 'AzureCloud', admin: false, audience: 'api://AzureADTokenExchange', privateCluster: 'false',
       },
       auth: { type: 'oidc', reason: AZURE_REASON },
     }],
-    ['Azure sign-in with every option', { ...AZURE_JOB(), 'tenant-id': 'contoso.onmicrosoft.com', 'resource-group': 'Rg_(Prod).1', 'azure-environment': 'azureusgovernment', admin: 'true', audience: 'api://custom' }, {
+    ['Azure sign-in with every option', { ...AZURE_JOB(), 'tenant-id': 'contoso.onmicrosoft.com', 'resource-group': 'Rg_(Prod).1', 'azure-environment': 'azureusgovernment', admin: 'true', audience: 'api://custom', 'private-cluster': 'Auto' }, {
       connection: {
         kind: 'azure', signIn: { kind: 'oidc' }, clientId: GUID_A, tenantId: 'contoso.onmicrosoft.com', subscriptionId: GUID_A, resourceGroup: 'Rg_(Prod).1', clusterName: 'aks-1',
-        environment: 'AzureUSGovernment', admin: true, audience: 'api://custom',
+        environment: 'AzureUSGovernment', admin: true, audience: 'api://custom', privateCluster: 'auto',
       },
       auth: { type: 'oidc', reason: `${AZURE_REASON.replace(' are set', '')}, 'azure-environment', 'admin', 'audience' are set` },
     }],
@@ -144,6 +144,10 @@ describe('parseRunSettings', () => {
     ['resource group ending in dot', { ...AZURE_JOB(), 'resource-group': 'rg.' }, "Input 'resource-group' must be a resource group name (1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'); got 'rg.'."],
     ['cluster name with a dot', { ...AZURE_JOB(), 'cluster-name': 'aks.1' }, "Input 'cluster-name' must be an AKS cluster name (1 to 63 letters, digits, '-' or '_', starting and ending with a letter or digit); got 'aks.1'."],
     ['unknown cloud', { ...AZURE_JOB(), 'azure-environment': 'AzureGermanCloud' }, "Input 'azure-environment' must be one of AzureCloud, AzureUSGovernment, AzureChinaCloud; got 'AzureGermanCloud'."],
+    ['private-cluster not a mode', { ...AZURE_JOB(), 'private-cluster': 'yes' },
+      "Input 'private-cluster' must be 'false' (the API server directly), 'true' (through AKS runCommand) or 'auto' (runCommand when the API server is private and out of reach); got 'yes'."],
+    ['private-cluster with a kubeconfig', { job: 'x', kubeconfig: 'apiVersion: v1', 'private-cluster': 'true' },
+      "Input 'private-cluster' is 'true', but reaching a private cluster through AKS runCommand needs Azure sign-in ('auth-type' oidc, workload-identity or managed-identity, with 'subscription-id', 'resource-group', 'cluster-name'); with 'auth-type: kubeconfig' it must be 'false' (or left out)."],
   ])('%s', (_, inputs, message) => {
     expect(messageOf(() => parseRunSettings(reader(inputs)))).toBe(message);
   });
@@ -180,7 +184,7 @@ describe('parseConnectionSettings', () => {
       namespace: 'default',
       connection: {
         kind: 'azure', signIn: { kind: 'oidc' }, clientId: GUID_A, tenantId: GUID_B, subscriptionId: GUID_A, resourceGroup: 'rg-prod', clusterName: 'aks-1',
-        environment: 'AzureChinaCloud', admin: false, audience: 'api://AzureADTokenExchange',
+        environment: 'AzureChinaCloud', admin: false, audience: 'api://AzureADTokenExchange', privateCluster: 'false',
       },
       auth: { type: 'oidc', reason: `${AZURE_REASON.replace(' are set', '')}, 'azure-environment' are set` },
     }],

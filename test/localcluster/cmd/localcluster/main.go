@@ -29,6 +29,8 @@ type cliOptions struct {
 	jwt               jwtOptions
 	verbosity         int
 	exitWithStdin     bool
+	kueue             bool
+	kueueDir          string
 }
 
 func parseFlags(args []string) (cliOptions, error) {
@@ -44,6 +46,8 @@ func parseFlags(args []string) (cliOptions, error) {
 	fs.StringVar(&o.jwt.groupsClaim, "jwt-groups-claim", "", "claim that becomes the Kubernetes groups (optional, no prefix)")
 	fs.BoolVar(&o.exitWithStdin, "exit-with-stdin", false, "shut down when stdin reaches EOF (the parent process died)")
 	fs.IntVar(&o.verbosity, "v", -1, "log verbosity for klog; -1 = errors only")
+	fs.BoolVar(&o.kueue, "kueue", false, "also run the real Kueue manager (bin/kueue), its CRDs and webhooks")
+	fs.StringVar(&o.kueueDir, "kueue-dir", "", "directory holding the kueue binary and kueue-manifests/ (default: this binary's directory)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -52,6 +56,13 @@ func parseFlags(args []string) (cliOptions, error) {
 	}
 	if o.jwt.issuerURL != "" && o.jwt.audience == "" {
 		return o, errors.New("--jwt-audience is required with --jwt-issuer-url")
+	}
+	if o.kueueDir == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return o, err
+		}
+		o.kueueDir = filepath.Dir(exe)
 	}
 	abs, err := filepath.Abs(o.kubeconfig)
 	o.kubeconfig = abs
@@ -121,6 +132,13 @@ func run(o cliOptions) error {
 	if err := waitSettled(ctx, restCfg); err != nil {
 		return fmt.Errorf("controllers not settled: %w", err)
 	}
+	var kueue *kueueProcess
+	if o.kueue {
+		if kueue, err = startKueue(ctx, o.kueueDir, dir, pki, restCfg, o.verbosity >= 0); err != nil {
+			return fmt.Errorf("kueue: %w", err)
+		}
+		defer kueue.Stop()
+	}
 	if err := writeKubeconfig(o.kubeconfig, api.URL, pki); err != nil {
 		return fmt.Errorf("kubeconfig: %w", err)
 	}
@@ -132,6 +150,8 @@ func run(o cliOptions) error {
 		klog.Info("signal received, shutting down")
 	case <-api.Done():
 		return fmt.Errorf("kube-apiserver exited: %w", api.Err())
+	case <-kueueDone(kueue):
+		return fmt.Errorf("kueue exited: %w", kueue.Err())
 	}
 	stop()
 	return nil

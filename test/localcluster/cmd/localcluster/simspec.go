@@ -87,7 +87,19 @@ func parseBehaviour(env []v1.EnvVar) (behaviour, error) {
 	}
 	b.reason = vals["SIM_REASON"]
 	b.message = vals["SIM_TERMINATION_MESSAGE"]
-	if v, ok := vals["SIM_LOG"]; ok {
+	if v, ok := vals["SIM_LOG_LINES"]; ok {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 0 {
+			return b, fmt.Errorf("SIM_LOG_LINES=%q: not a count", v)
+		}
+		b.lines = make([]string, n)
+		for i := range b.lines {
+			b.lines[i] = "line " + strconv.Itoa(i+1)
+		}
+		if _, ok := vals["SIM_LOG_INTERVAL"]; !ok {
+			b.interval = 0 // as fast as it can: every line at once
+		}
+	} else if v, ok := vals["SIM_LOG"]; ok {
 		b.lines = splitLines(v)
 	} else {
 		b.lines = envLines(env)
